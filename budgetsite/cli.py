@@ -1,0 +1,139 @@
+"""Command line: `build.py build|serve|validate|new|import`. Exit codes: 0 success; 1 the data has
+errors (nothing was written); 2 wrong usage."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import pipeline
+from .config import SiteConfig, load_config
+from .i18n import load_translations
+from .problems import Problem
+from .report import format_problem, format_summary
+
+ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="Project folder (with site_config.yaml, data/, content/).")
+LANG_OPTION = click.option("--lang", type=click.Choice(["ko", "en"]), default=None,
+                           help="Language of messages (default: the site's language).")
+
+
+def _config(root: Path, **overrides: object) -> SiteConfig:
+    return load_config(root.resolve(), {k: v for k, v in overrides.items() if v is not None})
+
+
+def _report(config: SiteConfig, problems: list[Problem], lang: str | None, strict: bool = False) -> None:
+    t = load_translations(config.theme_dirs(), lang or config.language)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for p in errors + warnings:
+        click.echo(format_problem(p, t), err=True)
+    click.echo(format_summary(len(errors), len(warnings), t), err=True)
+
+
+def _progress_printer(start: float):
+    shown = {"any": False}
+
+    def show(label: str, done: int, total: int) -> None:
+        # Only builds that take a while show progress, and only on a terminal line of their own.
+        if time.perf_counter() - start < 1.0 and done < total:
+            return
+        shown["any"] = True
+        click.echo(f"\r{label}: {done}/{total} pages", err=True, nl=done == total)
+    return show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Static site generator for public budget-transparency portals."""
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: _site/ in the project).")
+@click.option("--base-url", default=None, help="Override base_url, e.g. /portal/ for a sub-path.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@LANG_OPTION
+def build(root: Path, out: Path | None, base_url: str | None, strict: bool, lang: str | None) -> None:
+    """Build the site into OUT (written to a temporary folder, then swapped in)."""
+    config = _config(root, base_url=base_url)
+    out = out or config.root / "_site"
+    start = time.perf_counter()
+    result = pipeline.build(config, None, _progress_printer(start))
+    problems = result.checked.problems
+    if not result.ok or (strict and problems.warnings):
+        _report(config, problems.errors + problems.warnings, lang)
+        click.echo(f"build failed; {out} was left as it was.", err=True)
+        sys.exit(1)
+    from .write import write_site
+    write_site(result.files, out)
+    took = time.perf_counter() - start
+    if problems.warnings:
+        click.echo(f"{len(problems.warnings)} warnings (see `build.py validate`)", err=True)
+    click.echo(f"built {result.pages} pages, {len(result.files)} files into {out} in {took:.2f}s")
+
+
+@main.command()
+@ROOT_OPTION
+@LANG_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def validate(root: Path, lang: str | None, strict: bool) -> None:
+    """Check all data without writing a site. Exit 0: no errors; 1: errors (or warnings with --strict)."""
+    config = _config(root)
+    checked = pipeline.check(config)
+    problems = checked.problems
+    _report(config, problems.errors + problems.warnings, lang)
+    if problems.errors or (strict and problems.warnings):
+        sys.exit(1)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--port", default=8000, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None)
+def serve(root: Path, port: int, out: Path | None) -> None:
+    """Build, serve on 127.0.0.1 and rebuild + reload the browser when data, content or theme change."""
+    from .serve import serve as run
+    run(_config(root, base_url="/"), out, port)
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("kind")
+@click.argument("record_id")
+def new(root: Path, kind: str, record_id: str) -> None:
+    """Write data/KIND/RECORD_ID.yaml: a valid record with every field explained.
+
+    KIND: program, budget-line, audit-item, org, source, indicator, facility, contract, table, note, …"""
+    import re
+
+    from .scaffold import resolve_kind, scaffold
+    config = _config(root)
+    resolved = resolve_kind(kind, config.schema_dir)
+    if resolved is None:
+        raise click.BadParameter(f"unknown kind {kind!r}", param_hint="KIND")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", record_id):
+        raise click.BadParameter("use lowercase letters, digits and hyphens, e.g. s000-p-2-7-night-market",
+                                 param_hint="RECORD_ID")
+    path = config.data_dir / resolved / f"{record_id}.yaml"
+    if path.exists():
+        raise click.ClickException(f"{path.relative_to(config.root)} already exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(scaffold(resolved, record_id, config.schema_dir, config.data_dir), encoding="utf-8")
+    click.echo(f"wrote {path.relative_to(config.root)}")
+
+
+@main.command(name="import")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--doc", "doc_id", required=True, help="Source id for the report, e.g. s005.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("drafts"),
+              show_default=True, help="Folder for the draft records (review, then move into data/).")
+def import_(report: Path, doc_id: str, out: Path) -> None:
+    """Turn a report's regular parts (tables, numbered programs) into draft YAML records."""
+    from .importer import import_report
+    summary = import_report(report, doc_id, out)
+    click.echo(str(summary))

@@ -1,0 +1,213 @@
+"""Stage 2 — validate: every record against its JSON Schema, then against the other records.
+
+All problems are collected before anything is reported, so an editor sees every mistake of a
+change in one run. Each problem names the file, line and column of the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from .load import RawRecord
+from .problems import Problem, problem
+
+# Reference fields: the kind their id must belong to ("*" = any kind, "=" = the record's own kind).
+REF_FIELDS: dict[str, str] = {
+    "org": "orgs", "issuer": "orgs", "predecessors": "orgs", "doc": "sources",
+    "parent": "=", "programs": "programs", "successor_of": "programs",
+    "duplicate_of": "audits", "facility": "facilities", "records": "*",
+}
+
+
+@lru_cache(maxsize=4)
+def _validators(schema_dir: Path) -> dict[str, Draft202012Validator]:
+    schemas = {p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
+               for p in sorted(schema_dir.glob("*.schema.json"))}
+    registry = Registry().with_resources(
+        (f"{name}.schema.json", Resource.from_contents(s)) for name, s in schemas.items())
+    return {name: Draft202012Validator(s, registry=registry)
+            for name, s in schemas.items() if name != "defs"}
+
+
+def kinds(schema_dir: Path) -> list[str]:
+    return sorted(_validators(schema_dir))
+
+
+def _type_name(value: object) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+            dict: "object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _example(schema: dict, name: str) -> str:
+    """A correct value to show the editor: the schema's own example, else one made from its type."""
+    if schema.get("examples"):
+        return json.dumps(schema["examples"][0], ensure_ascii=False)
+    if "enum" in schema:
+        return json.dumps(schema["enum"][0], ensure_ascii=False)
+    ref = schema.get("$ref", "")
+    if ref.endswith("/date"):
+        return "2020-09-30"
+    if ref.endswith("/money"):
+        return "36351"
+    if ref.endswith("/lines"):
+        return '"2554-2560"'
+    t = schema.get("type")
+    t = t[0] if isinstance(t, list) else t
+    return {"integer": "2020", "number": "36351", "string": '"…"', "array": "[…]",
+            "object": "{…}", "boolean": "true"}.get(t or "", "…")
+
+
+def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
+    path = tuple(err.absolute_path)
+    dotted = ".".join(str(p) for p in path)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    desc = schema.get("description", "")
+    if err.validator == "required":
+        inst = err.instance if isinstance(err.instance, dict) else {}
+        line, col = rec.where(path)
+        props = schema.get("properties", {})
+        for name in err.validator_value:
+            if name not in inst:
+                sub = props.get(name, {})
+                yield problem(rec.file, line, col, "required", field=".".join([*map(str, path), name]),
+                              name=name, description=sub.get("description", ""),
+                              example=f"{name}: {_example(sub, name)}")
+        return
+    if err.validator == "additionalProperties":
+        inst = err.instance if isinstance(err.instance, dict) else {}
+        allowed = sorted(schema.get("properties", {}))
+        for name in sorted(set(inst) - set(allowed)):
+            line, col = rec.where(path + (name,))
+            yield problem(rec.file, line, col, "unknown_field", field=".".join([*map(str, path), name]),
+                          name=name, allowed=", ".join(allowed))
+        return
+    line, col = rec.where(path)
+    found = json.dumps(err.instance, ensure_ascii=False)[:80]
+    if err.validator == "type" or (err.validator == "oneOf" and schema.get("description", "").startswith("금액")):
+        expected = err.validator_value if err.validator == "type" else "number"
+        if isinstance(err.instance, str) and expected in ("number", "integer") or (
+                err.validator == "oneOf" and isinstance(err.instance, str)):
+            yield problem(rec.file, line, col, "text_for_number", field=dotted, found=found,
+                          description=desc, example=f"{path[-1] if path else ''}: {_example(schema, '')}")
+        else:
+            exp = expected if isinstance(expected, str) else "/".join(expected)
+            yield problem(rec.file, line, col, "wrong_type", field=dotted, found=found,
+                          found_type=_type_name(err.instance), expected=exp, description=desc,
+                          example=f"{path[-1] if path else ''}: {_example(schema, '')}")
+    elif err.validator == "enum":
+        yield problem(rec.file, line, col, "not_allowed", field=dotted, found=found,
+                      allowed=", ".join(map(str, err.validator_value)), description=desc)
+    elif err.validator == "pattern":
+        code = "bad_id" if dotted.endswith("id") or "ref" in str(schema.get("description", "")) or \
+            schema.get("pattern", "").startswith("^[a-z0-9]") else "bad_format"
+        yield problem(rec.file, line, col, code, field=dotted, found=found, description=desc,
+                      example=_example(schema, ""))
+    elif err.validator in ("minimum", "exclusiveMinimum"):
+        yield problem(rec.file, line, col, "negative", field=dotted, found=found, description=desc)
+    else:
+        yield problem(rec.file, line, col, "schema", field=dotted, found=found, detail=err.message[:200],
+                      description=desc)
+
+
+def validate_schema(rec: RawRecord, schema_dir: Path) -> list[Problem]:
+    validators = _validators(schema_dir)
+    if rec.kind not in validators:
+        return [problem(rec.file, 1, 1, "unknown_kind", kind=rec.kind, allowed=", ".join(sorted(validators)))]
+    out: list[Problem] = []
+    for err in validators[rec.kind].iter_errors(rec.data):
+        out.extend(_schema_problems(rec, err))
+    return out
+
+
+def _refs(value: object, path: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """Every (path, field name, referenced id) inside a record."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in REF_FIELDS and isinstance(v, str):
+                yield path + (k,), k, v
+            elif k in REF_FIELDS and isinstance(v, list):
+                for i, item in enumerate(v):
+                    if isinstance(item, str):
+                        yield path + (k, i), k, item
+            else:
+                yield from _refs(v, path + (k,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _refs(item, path + (i,))
+
+
+def validate_links(records: list[RawRecord]) -> list[Problem]:
+    """Cross-record checks: unique ids, file names, references that resolve to the right kind."""
+    out: list[Problem] = []
+    kind_of: dict[str, str] = {}
+    first: dict[str, RawRecord] = {}
+    for rec in records:
+        rid = rec.data.get("id")
+        if not isinstance(rid, str):
+            continue
+        if rid in first:
+            line, col = rec.where(("id",))
+            out.append(problem(rec.file, line, col, "duplicate_id", field="id", id=rid, other=first[rid].file))
+            continue
+        first[rid] = rec
+        kind_of[rid] = rec.kind
+        if rec.file.stem != rid:
+            line, col = rec.where(("id",))
+            out.append(problem(rec.file, line, col, "file_name", field="id", id=rid, expected=f"{rid}.yaml"))
+    for rec in records:
+        for i, old in enumerate(rec.data.get("old_ids") or []):
+            if isinstance(old, str) and old in kind_of:
+                line, col = rec.where(("old_ids", i))
+                out.append(problem(rec.file, line, col, "old_id_in_use", field=f"old_ids.{i}", id=old,
+                                   other=first[old].file))
+        for path, name, target in _refs(rec.data, ()):
+            want = REF_FIELDS[name]
+            want = rec.kind if want == "=" else want
+            line, col = rec.where(path)
+            dotted = ".".join(map(str, path))
+            if target not in kind_of:
+                similar = [i for i, k in kind_of.items() if (want in ("*", k)) and
+                           (target in i or i in target)][:3]
+                out.append(problem(rec.file, line, col, "unknown_ref", field=dotted, id=target,
+                                   kind=want, similar=", ".join(similar)))
+            elif want != "*" and kind_of[target] != want:
+                out.append(problem(rec.file, line, col, "wrong_ref_kind", field=dotted, id=target,
+                                   kind=want, found=kind_of[target]))
+    out.extend(_parent_cycles(records))
+    return out
+
+
+def _parent_cycles(records: list[RawRecord]) -> list[Problem]:
+    parent = {r.data["id"]: r.data.get("parent") for r in records if isinstance(r.data.get("id"), str)}
+    by_id = {r.data["id"]: r for r in records if isinstance(r.data.get("id"), str)}
+    out = []
+    for rid in sorted(parent):
+        seen = [rid]
+        cur = parent[rid]
+        while isinstance(cur, str) and cur in parent and cur not in seen:
+            seen.append(cur)
+            cur = parent[cur]
+        if cur == rid:
+            rec = by_id[rid]
+            line, col = rec.where(("parent",))
+            out.append(problem(rec.file, line, col, "parent_cycle", field="parent", chain=" → ".join(seen + [rid])))
+    return out
+
+
+def validate_records(records: list[RawRecord], schema_dir: Path) -> list[Problem]:
+    out: list[Problem] = []
+    for rec in records:
+        out.extend(validate_schema(rec, schema_dir))
+    out.extend(validate_links(records))
+    return out
+
+
+def summary_counts(problems: list[Problem]) -> Counter:
+    return Counter(p.severity for p in problems)
