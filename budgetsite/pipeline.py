@@ -7,14 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import charts, exports, search, sitefiles
 from . import checks as checks_mod
-from . import sitefiles
 from .config import SiteConfig
 from .content import ContentPage, load_content
 from .load import load_records
 from .model import Site, build_site
 from .problems import Problems
 from .render import Page, Renderer, record_pages
+from .search_docs import search_docs
 from .text import Corrector
 from .validate import validate_records
 from .write import write_site
@@ -88,6 +89,13 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
     assert site is not None and corrector is not None
     renderer = Renderer(config, site, corrector, {"content_pages": checked.content, "corrections": corrector.all()})
     files: dict[str, bytes] = dict(renderer.assets.files)
+    # Derived artifacts: charts, search index, open-data exports.
+    chart_list = charts.build_charts(site, config)
+    renderer.env.globals["charts_for"] = charts.charts_lookup(chart_list)
+    files.update(charts.chart_files(chart_list, renderer, config))
+    docs = search_docs(site, corrector, checked.content, chart_list)
+    files.update({f"search/{name}": data for name, data in search.build_index(docs).items()})
+    files.update(exports.export_files(site, config, renderer))
     page_list = pages(site, checked.content, renderer)
     total = len(page_list)
     for i, page in enumerate(page_list, 1):
