@@ -28,7 +28,7 @@ class Block:
 
 # Printed bullets, outer to inner. ○ and • are the first level of an outline, - the second,
 # ▶ the third. The numbers only order them; levels are assigned per text (see to_markdown).
-_BULLET_RANK = {"○": 10, "●": 10, "•": 10, "◦": 15, "◎": 10, "-": 20, "–": 20, "▶": 30, "▷": 30,
+_BULLET_RANK = {"○": 10, "●": 10, "•": 10, "◦": 15, "◎": 10, "-": 20, "–": 20, "·": 25, "▶": 30, "▷": 30,
                 "►": 30, "➢": 30}
 _NOTE_MARKS = ("※", "*")
 _BOX_MARKS = ("□", "■")
@@ -36,6 +36,7 @@ _BOX_MARKS = ("□", "■")
 # A bullet inside a one-line cell: at the start or after a space. "-" only when a space follows
 # (so 시-구, 1~2월 and dates stay intact); ○ not when doubled (○○시장 is a placeholder name).
 _INLINE_MARK = re.compile(r"(?:(?<=\s)|^)(?:(?<!○)○(?!○)|[●•▶▷►➢※□■]|[-–](?=\s))")
+_INLINE_MARK_DOT = re.compile(_INLINE_MARK.pattern + r"|(?:(?<=\s)|^)·(?=\s)")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*?/?>")
 _BREAK_TAGS = {"p", "br", "li", "ul", "ol", "div", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
@@ -72,8 +73,9 @@ def cell_blocks(cell: str) -> list[Block]:
     text = _TAG.sub(lambda m: "\n" if m.group(1).lower() in _BREAK_TAGS else " ", text)
     blocks: list[Block] = []
     for segment in html.unescape(text).split("\n"):
-        for piece in _TABLE_TOKEN_RE.split(segment):
-            if piece.isdigit() and piece != segment:
+        # re.split with a group: odd positions are the captured table numbers.
+        for i, piece in enumerate(_TABLE_TOKEN_RE.split(segment)):
+            if i % 2:
                 blocks.append(Block("table", tables[int(piece)]))
             else:
                 blocks.extend(_inline_blocks(piece))
@@ -84,7 +86,12 @@ def _inline_blocks(segment: str, indent: int = 0) -> list[Block]:
     segment = " ".join(segment.split())
     if not segment:
         return []
-    starts = [m.start() for m in _INLINE_MARK.finditer(segment)]
+    pattern = _INLINE_MARK
+    if segment.startswith("·"):
+        # A segment that opens with · is a · list: " · " then separates its items. Elsewhere
+        # " · " joins words ("소상공인 · 전통시장") and is left alone.
+        pattern = _INLINE_MARK_DOT
+    starts = [m.start() for m in pattern.finditer(segment)]
     if not starts or starts[0] != 0:
         starts = [0, *starts]
     pieces = [segment[a:b].strip() for a, b in zip(starts, [*starts[1:], len(segment)], strict=True)]
@@ -141,18 +148,25 @@ def _inline_line(line: str, indent: int) -> list[Block]:
     block = _block(line, indent)
     if block and block.kind == "item" and line[0] == "-" and not line[1:2].isspace():
         block = Block("para", line)  # "-5%" or "--" is not a bullet
+    elif block and block.kind == "item" and line[0] == "-" and block.text[:1] in "▶▷※○·":
+        # The extraction put "- " before every bullet; "- ▶ x" is a ▶ bullet, "- ※ x" a note.
+        block = _block(block.text, indent)
     return [block] if block else []
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """Markdown for an outline: the bullet ranks used in this text become list levels 0, 1, 2 …"""
-    ranks = sorted({b.rank for b in blocks if b.kind == "item"})
+    """Markdown for an outline. A bullet nests under the nearest bullet above it of a smaller rank
+    (○ above -, "- " above " - "), so every list starts at the margin whatever bullet it opens with."""
+    open_ranks: list[int] = []
     out: list[str] = []
     previous: Block | None = None
     level = -1
     for block in blocks:
         if block.kind == "item":
-            level = ranks.index(block.rank)
+            while open_ranks and open_ranks[-1] >= block.rank:
+                open_ranks.pop()
+            level = len(open_ranks)
+            open_ranks.append(block.rank)
             line = "  " * level + "- " + _escape(block.text)
         elif block.kind == "note" and previous is not None and previous.kind in ("item", "note") and level >= 0:
             # A ※ note belongs to the bullet above it: indent it into that list item.
@@ -160,6 +174,7 @@ def to_markdown(blocks: list[Block]) -> str:
         else:
             line = _escape(block.text) if block.kind != "table" else block.text
             level = -1
+            open_ranks = []  # a paragraph or table ends the list
         if previous is not None and _needs_blank(previous, block):
             out.append("")
         out.append(line)
