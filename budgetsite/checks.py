@@ -54,22 +54,24 @@ def _rate_checks(line: BudgetLine) -> list[Check]:
 
 
 def _sum_checks(line: BudgetLine) -> list[Check]:
+    """Each group of children (by level: 부서 rows, 재원 rows …) should add up to the total."""
     out = []
-    if not line.children:
-        return out
-    for fld in SUM_FIELDS:
-        total: Money | None = getattr(line, fld)
-        parts = [getattr(c, fld) for c in line.children]
-        if total is None or not any(parts):
-            continue
-        present = [p for p in parts if p is not None]
-        summed = sum(p.won for p in present)
-        if summed != total.won:
-            out.append(Check("sum_mismatch", line.id, fld, (
-                ("field", fld), ("stated", _in_unit(total.won, total.unit)), ("unit", total.unit),
-                ("summed", _in_unit(summed, total.unit)), ("count", str(len(present))),
-                ("difference", _in_unit(abs(total.won - summed), total.unit))),
-                tuple(c.id for c in line.children)))
+    groups: dict[str, list[BudgetLine]] = defaultdict(list)
+    for child in line.children:
+        groups[str(child.data.get("level", ""))].append(child)
+    for level, children in sorted(groups.items()):
+        for fld in SUM_FIELDS:
+            total: Money | None = getattr(line, fld)
+            present = [m for c in children if (m := getattr(c, fld)) is not None]
+            if total is None or not present:
+                continue
+            summed = sum(p.won for p in present)
+            if summed != total.won:
+                out.append(Check("sum_mismatch", line.id, fld, (
+                    ("measure", fld), ("stated", _in_unit(total.won, total.unit)), ("unit", total.unit),
+                    ("summed", _in_unit(summed, total.unit)), ("count", str(len(present))), ("level", level),
+                    ("difference", _in_unit(abs(total.won - summed), total.unit))),
+                    tuple(c.id for c in children)))
     return out
 
 
@@ -132,7 +134,7 @@ def _staffing_checks(site: Site) -> list[Check]:
             values = [r.get(fld) for r in parts if isinstance(r.get(fld), int)]
             if isinstance(stated, int) and values and sum(values) != stated:
                 out.append(Check("staff_sum_mismatch", table.id, f"rows.{rows.index(totals[0])}.{fld}",
-                                 (("field", fld), ("stated", str(stated)), ("summed", str(sum(values))))))
+                                 (("measure", fld), ("stated", str(stated)), ("summed", str(sum(values))))))
     return out
 
 

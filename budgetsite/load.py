@@ -44,11 +44,15 @@ class RawRecord:
         return self.positions.get(p, (1, 1))
 
 
+KEY = "<key>"  # positions[path + (KEY,)] is where the key of the value at `path` stands
+
+
 def _positions(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]]) -> None:
     out[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
+                out[path + (key.value, KEY)] = (key.start_mark.line + 1, key.start_mark.column + 1)
                 _positions(value, path + (key.value,), out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):

@@ -102,14 +102,13 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
         files[page.path] = renderer.render(page)
         if i % 50 == 0 or i == total:
             progress("render", i, total)
-    html_urls = [p.url for p in page_list if p.path != "404.html"]
-    files["sitemap.xml"] = sitefiles.sitemap(config, html_urls)
-    files["robots.txt"] = sitefiles.robots(config)
     files.update(sitefiles.twins(site, config))
     if site.redirects:
         files["_redirects"] = sitefiles.netlify_redirects(config, site.redirects)
         for old, new in sorted(site.redirects.items()):
             files[f"{old}index.html"] = renderer.render(Page(f"{old}index.html", "redirect.html", {"target": new}))
+    files["sitemap.xml"] = sitefiles.sitemap(config, sitefiles.sitemap_urls(files, site.redirects))
+    files["robots.txt"] = sitefiles.robots(config)
     return files, total
 
 

@@ -9,8 +9,11 @@ from .model import AuditItem, OrgUnit, Record, Site
 from .search import SearchDoc
 from .text import Corrector
 
-SEARCHED_KINDS = ("programs", "budget", "audits", "orgs", "sources", "indicators", "facilities",
-                  "contracts", "tables", "notes", "visions", "staffing")
+# Record kind (URL folder) → search result type. Kinds without a type of their own are "page".
+SEARCH_TYPES = {"programs": "program", "budget": "budget", "audits": "audit", "orgs": "org",
+                "sources": "source", "indicators": "indicator", "facilities": "facility",
+                "contracts": "contract", "notes": "note", "tables": "page", "visions": "page",
+                "staffing": "page"}
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -42,12 +45,12 @@ def record_doc(rec: Record, corrector: Corrector) -> SearchDoc:
     year = rec.data.get("year") if isinstance(rec.data.get("year"), int) else None
     status = rec.status if isinstance(rec, AuditItem) else None
     title = corrector.apply(rec.title, rec.source.doc)
-    return SearchDoc(url=rec.url, type=rec.kind, title=title, text=text, org=_org_name(rec),
+    return SearchDoc(url=rec.url, type=SEARCH_TYPES[rec.kind], title=title, text=text, org=_org_name(rec),
                      year=year, status=status)
 
 
 def search_docs(site: Site, corrector: Corrector, content: list[ContentPage], charts: list) -> list[SearchDoc]:
-    docs = [record_doc(rec, corrector) for kind in SEARCHED_KINDS for rec in site.kind(kind)]
+    docs = [record_doc(rec, corrector) for kind in SEARCH_TYPES for rec in site.kind(kind)]
     docs += [SearchDoc(url=c.url, type="chart", title=c.title, text=c.summary) for c in charts]
     docs += [SearchDoc(url=p.url, type="page", title=p.title, text=p.body) for p in content]
     return docs

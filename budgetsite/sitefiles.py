@@ -12,6 +12,19 @@ TWIN_KINDS = ("programs", "budget", "audits", "orgs", "sources", "indicators", "
               "staffing", "tables", "notes", "visions", "audit-summaries")
 
 
+def sitemap_urls(files: dict[str, bytes], redirects: dict[str, str]) -> list[str]:
+    """Every page a reader may land on: not redirect stubs, not chart embeds (made for iframes)."""
+    urls = []
+    for path in files:
+        if not path.endswith("index.html"):
+            continue
+        url = path.removesuffix("index.html")
+        if url in redirects or url.endswith("/embed/"):
+            continue
+        urls.append(url)
+    return urls
+
+
 def sitemap(config: SiteConfig, urls: list[str]) -> bytes:
     base = config.site_url.rstrip("/") + config.base_url
     body = "".join(f"<url><loc>{escape(base + u)}</loc></url>\n" for u in sorted(urls))

@@ -6,6 +6,7 @@ change in one run. Each problem names the file, line and column of the offending
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
-from .load import RawRecord
+from .load import KEY, RawRecord
 from .problems import Problem, problem
 
 # Reference fields: the kind their id must belong to ("*" = any kind, "=" = the record's own kind).
@@ -84,23 +85,37 @@ def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
         inst = err.instance if isinstance(err.instance, dict) else {}
         allowed = sorted(schema.get("properties", {}))
         for name in sorted(set(inst) - set(allowed)):
-            line, col = rec.where(path + (name,))
+            line, col = rec.where(path + (name, KEY))
             yield problem(rec.file, line, col, "unknown_field", field=".".join([*map(str, path), name]),
-                          name=name, allowed=", ".join(allowed))
+                          name=name, allowed=", ".join(allowed),
+                          similar=", ".join(difflib.get_close_matches(str(name), allowed, n=3)))
         return
     line, col = rec.where(path)
     found = json.dumps(err.instance, ensure_ascii=False)[:80]
-    if err.validator == "type" or (err.validator == "oneOf" and schema.get("description", "").startswith("금액")):
-        expected = err.validator_value if err.validator == "type" else "number"
-        if isinstance(err.instance, str) and expected in ("number", "integer") or (
-                err.validator == "oneOf" and isinstance(err.instance, str)):
+    name = str(path[-1]) if path else ""
+    if err.validator == "oneOf" and "amount" in json.dumps(schema.get("oneOf", [])):
+        # A money field: a plain number in the record's unit, or {amount, unit}.
+        inst = err.instance
+        if isinstance(inst, (int, float)) and not isinstance(inst, bool) and inst < 0:
+            yield problem(rec.file, line, col, "negative", field=dotted, found=found, description=desc)
+        elif isinstance(inst, dict):
+            for sub in sorted(err.context, key=lambda e: len(e.absolute_path)):
+                if sub.validator != "type":
+                    yield from _schema_problems(rec, sub)
+                    break
+        else:
             yield problem(rec.file, line, col, "text_for_number", field=dotted, found=found,
-                          description=desc, example=f"{path[-1] if path else ''}: {_example(schema, '')}")
+                          description=desc, example=f"{name}: 36351")
+    elif err.validator == "type":
+        expected = err.validator_value
+        if isinstance(err.instance, str) and expected in ("number", "integer"):
+            yield problem(rec.file, line, col, "text_for_number", field=dotted, found=found,
+                          description=desc, example=f"{name}: {_example(schema, name)}")
         else:
             exp = expected if isinstance(expected, str) else "/".join(expected)
             yield problem(rec.file, line, col, "wrong_type", field=dotted, found=found,
                           found_type=_type_name(err.instance), expected=exp, description=desc,
-                          example=f"{path[-1] if path else ''}: {_example(schema, '')}")
+                          example=f"{name}: {_example(schema, name)}")
     elif err.validator == "enum":
         yield problem(rec.file, line, col, "not_allowed", field=dotted, found=found,
                       allowed=", ".join(map(str, err.validator_value)), description=desc)
@@ -153,8 +168,10 @@ def validate_links(records: list[RawRecord]) -> list[Problem]:
         if not isinstance(rid, str):
             continue
         if rid in first:
-            line, col = rec.where(("id",))
-            out.append(problem(rec.file, line, col, "duplicate_id", field="id", id=rid, other=first[rid].file))
+            # Both files are named: which one is the mistake is for the editor to say.
+            for a, b in ((rec, first[rid]), (first[rid], rec)):
+                line, col = a.where(("id",))
+                out.append(problem(a.file, line, col, "duplicate_id", field="id", id=rid, other=b.file))
             continue
         first[rid] = rec
         kind_of[rid] = rec.kind
@@ -173,8 +190,8 @@ def validate_links(records: list[RawRecord]) -> list[Problem]:
             line, col = rec.where(path)
             dotted = ".".join(map(str, path))
             if target not in kind_of:
-                similar = [i for i, k in kind_of.items() if (want in ("*", k)) and
-                           (target in i or i in target)][:3]
+                candidates = [i for i, k in kind_of.items() if want in ("*", k)]
+                similar = difflib.get_close_matches(target, candidates, n=3, cutoff=0.6)
                 out.append(problem(rec.file, line, col, "unknown_ref", field=dotted, id=target,
                                    kind=want, similar=", ".join(similar)))
             elif want != "*" and kind_of[target] != want:
