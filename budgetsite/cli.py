@@ -91,6 +91,20 @@ def validate(root: Path, lang: str | None, strict: bool) -> None:
         sys.exit(1)
 
 
+@main.command(name="diff")
+@ROOT_OPTION
+@click.argument("base")
+def diff_(root: Path, base: str) -> None:
+    """List the records, figures and pages that changed since git revision BASE (Markdown)."""
+    from .diff import as_markdown, diff
+    config = _config(root)
+    try:
+        changes = diff(config.root, base)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(as_markdown(changes, config.base_url), nl=False)
+
+
 @main.command()
 @ROOT_OPTION
 @click.option("--port", default=8000, show_default=True)
@@ -135,5 +149,5 @@ def new(root: Path, kind: str, record_id: str) -> None:
 def import_(report: Path, doc_id: str, out: Path) -> None:
     """Turn a report's regular parts (tables, numbered programs) into draft YAML records."""
     from .importer import import_report
-    summary = import_report(report, doc_id, out)
+    summary = import_report(report, doc_id, out, data_dir=_config(Path(".")).data_dir)
     click.echo(str(summary))

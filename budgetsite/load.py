@@ -52,11 +52,11 @@ def _positions(node: yaml.Node, path: Path_, out: dict[Path_, tuple[int, int]]) 
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                out[path + (key.value, KEY)] = (key.start_mark.line + 1, key.start_mark.column + 1)
-                _positions(value, path + (key.value,), out)
+                out[(*path, key.value, KEY)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                _positions(value, (*path, key.value), out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _positions(item, path + (i,), out)
+            _positions(item, (*path, i), out)
 
 
 def parse_yaml(text: str, file: Path) -> tuple[object, dict[Path_, tuple[int, int]], Problem | None]:

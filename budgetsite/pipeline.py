@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, exports, search, sitefiles
+from . import charts, exports, history, search, sitefiles
 from . import checks as checks_mod
 from .config import SiteConfig
 from .content import ContentPage, load_content
@@ -35,6 +35,7 @@ class Checked:
     problems: Problems
     corrector: Corrector | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    changes: list[history.Change] = field(default_factory=list)  # git commits that changed data/
 
 
 @dataclass
@@ -64,13 +65,17 @@ def check(config: SiteConfig) -> Checked:
     if problems.errors:
         return Checked(None, content, problems, timings=timings)
     site = build_site(raws)
+    changes = history.data_changes(config.root)
+    dates = history.last_changed(changes)
+    for rec in site.records.values():
+        rec.updated = dates.get(rec.file.as_posix(), "")
     corrector = Corrector(site)
     for rec in site.records.values():
         rec.corrections = corrector.found_in(rec)
     found = checks_mod.run_checks(site)
     problems.extend(checks_mod.as_problems(site, found))
     timings["model"] = time.perf_counter() - t2
-    return Checked(site, content, problems, corrector, timings)
+    return Checked(site, content, problems, corrector, timings, changes)
 
 
 def pages(site: Site, content: list[ContentPage], renderer: Renderer) -> list[Page]:
@@ -109,6 +114,7 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
             files[f"{old}index.html"] = renderer.render(Page(f"{old}index.html", "redirect.html", {"target": new}))
     files["sitemap.xml"] = sitefiles.sitemap(config, sitefiles.sitemap_urls(files, site.redirects))
     files["robots.txt"] = sitefiles.robots(config)
+    files["feed.xml"] = renderer.render(Page("feed.xml", "feed.xml", {"changes": checked.changes[:50]}))
     return files, total
 
 

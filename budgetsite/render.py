@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, ChainableUndefined, select_autoescape
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from . import i18n
@@ -91,6 +91,7 @@ class Renderer:
             date=lambda s: i18n.format_date(s, lang),
             md=self.md, txt=self.txt, plain=plain,
             tojson_attr=lambda v: json.dumps(_jsonable(v), ensure_ascii=False),
+            record_for_file=self.record_for_file,
         )
         env.globals.update(t=self.t, url=self.url, asset=self.asset, site=site, config=config,
                            lang=lang, record_url=self.record_url, as_of=self.as_of,
@@ -108,6 +109,11 @@ class Renderer:
 
     def asset(self, rel: str) -> str:
         return self.url(self.assets.urls[rel])
+
+    def record_for_file(self, path: str) -> Record | None:
+        if not hasattr(self, "_by_file"):
+            self._by_file = {rec.file.as_posix(): rec for rec in self.site.records.values()}
+        return self._by_file.get(path)
 
     def record_url(self, rid: str) -> str:
         rec = self.site.get(rid)
@@ -148,7 +154,7 @@ class Renderer:
             try:
                 self.env.get_template(name)
                 return name
-            except Exception:  # noqa: BLE001 - TemplateNotFound: try the next candidate
+            except Exception:
                 continue
         raise LookupError(candidates)
 

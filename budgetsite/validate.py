@@ -85,7 +85,7 @@ def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
         inst = err.instance if isinstance(err.instance, dict) else {}
         allowed = sorted(schema.get("properties", {}))
         for name in sorted(set(inst) - set(allowed)):
-            line, col = rec.where(path + (name, KEY))
+            line, col = rec.where((*path, name, KEY))
             yield problem(rec.file, line, col, "unknown_field", field=".".join([*map(str, path), name]),
                           name=name, allowed=", ".join(allowed),
                           similar=", ".join(difflib.get_close_matches(str(name), allowed, n=3)))
@@ -146,16 +146,16 @@ def _refs(value: object, path: tuple) -> Iterator[tuple[tuple, str, str]]:
     if isinstance(value, dict):
         for k, v in value.items():
             if k in REF_FIELDS and isinstance(v, str):
-                yield path + (k,), k, v
+                yield (*path, k), k, v
             elif k in REF_FIELDS and isinstance(v, list):
                 for i, item in enumerate(v):
                     if isinstance(item, str):
-                        yield path + (k, i), k, item
+                        yield (*path, k, i), k, item
             else:
-                yield from _refs(v, path + (k,))
+                yield from _refs(v, (*path, k))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _refs(item, path + (i,))
+            yield from _refs(item, (*path, i))
 
 
 def validate_links(records: list[RawRecord]) -> list[Problem]:
@@ -214,7 +214,7 @@ def _parent_cycles(records: list[RawRecord]) -> list[Problem]:
         if cur == rid:
             rec = by_id[rid]
             line, col = rec.where(("parent",))
-            out.append(problem(rec.file, line, col, "parent_cycle", field="parent", chain=" → ".join(seen + [rid])))
+            out.append(problem(rec.file, line, col, "parent_cycle", field="parent", chain=" → ".join([*seen, rid])))
     return out
 
 
