@@ -48,6 +48,21 @@ def format_number(value: Decimal | int | float | None, places: int = 0) -> str:
     return f"{Decimal(str(value)):,.{places}f}"
 
 
+def format_figure(value: object, shortage: bool = False) -> str:
+    """A number as the reports print it: thousands separators, its own decimals; text unchanged.
+    With shortage=True a negative number is printed the Korean way, △1 for -1."""
+    if isinstance(value, bool) or value is None or value == "":
+        return "–"
+    if isinstance(value, (int, float, Decimal)):
+        d = Decimal(str(value))
+        places = max(0, -d.normalize().as_tuple().exponent) if d != d.to_integral() else 0
+        text = f"{abs(d):,.{places}f}"
+        if d < 0:
+            return ("△" if shortage else "-") + text
+        return text
+    return str(value)
+
+
 def format_printed(m: Money | None) -> str:
     """An amount as printed, with its unit: 36,351백만원."""
     if m is None:

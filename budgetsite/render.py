@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, Undefined, select_autoescape
 from markupsafe import Markup
 
 from . import i18n
@@ -86,15 +86,19 @@ class Renderer:
         env.filters.update(
             won=lambda m: i18n.format_won(m.won if hasattr(m, "won") else m, lang),
             printed=i18n.format_printed,
+            figure=lambda v: i18n.format_figure(v if v is not None and not isinstance(v, Undefined) else None),
+            shortage=lambda v: i18n.format_figure(
+                v if v is not None and not isinstance(v, Undefined) else None, shortage=True),
             rate=i18n.format_rate,
             number=i18n.format_number,
             date=lambda s: i18n.format_date(s, lang),
             md=self.md, txt=self.txt, plain=plain,
             tojson_attr=lambda v: json.dumps(_jsonable(v), ensure_ascii=False),
             record_for_file=self.record_for_file,
+            records=lambda ids: [r for i in ids or [] if (r := site.get(i)) is not None],
         )
         env.globals.update(t=self.t, url=self.url, asset=self.asset, site=site, config=config,
-                           lang=lang, record_url=self.record_url, as_of=self.as_of,
+                           lang=lang, record_url=self.record_url, as_of=self.as_of, as_of_text=self.as_of_text,
                            STATUS_ORDER=STATUS_ORDER, edit_url=self.edit_url, absolute=self.absolute,
                            source_text=self.source_text, charts_for=lambda rec=None, page=None: [])
         env.globals.update(extra_context or {})
@@ -132,13 +136,27 @@ class Renderer:
         doc = self.site.get(rec.source.doc)
         return str(doc.get("report_date")) if doc else ""
 
+    def as_of_text(self, rec: Record) -> str:
+        """The as-of date as readers should see it: a record's own date in full, else the report's
+        date as printed ("2020. 11."), never a day the report did not give."""
+        own = rec.get("as_of")
+        if isinstance(own, str):
+            return i18n.format_date(own, self.config.language)
+        doc = self.site.get(rec.source.doc)
+        if doc is None:
+            return ""
+        return str(doc.get("report_date_printed") or i18n.format_date(str(doc.get("report_date")), self.config.language))
+
     def source_text(self, doc: Record) -> list[str]:
         path = self.config.reports_dir / str(doc.get("file"))
         return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
     def txt(self, text: object, rec: Record | None = None) -> str:
-        s = "" if text is None else str(text)
-        return self.corrector.apply(s, rec.source.doc) if rec is not None else s
+        s = "" if text is None or isinstance(text, Undefined) else str(text)
+        # Data notes quote the reports as printed, so no correction touches them.
+        if rec is None or rec.kind == "notes":
+            return s
+        return self.corrector.apply(s, rec.source.doc)
 
     def md(self, text: object, rec: Record | None = None) -> Markup:
         return markdown(self.txt(text, rec))

@@ -11,16 +11,21 @@ Files written under the site's /search/ folder (compact UTF-8 JSON, sorted keys)
     synonyms.json    OCR variant groups (융자/용자) for the query side's matching and highlighting
     t/<s>.json       shard s: {term: posting} for every small term with term_hash(term) % shards == s
     t/<s>-<k>.json   one large posting, moved out of shard s so it does not weigh on other queries;
-                     the shard holds the number k in its place
+                     the shard holds [k, length] in its place
     f/<d>.json       doc d's record and the text of its passage 0; f/<d>-<k>.json passage k
 
 A posting is "body~title" (title part omitted when empty), each a string of variable-length
 integers in a URL-safe alphabet: 5 payload bits per character, most significant group first,
-characters 32..63 mean "more follows". Body entries are sorted by (doc, passage) and each is
-`(doc gap << 3) | (has passage << 2) | weight`, followed by the passage number when it is not 0;
-the weight (0..3) buckets the term's density in that passage. Title entries are `doc gap - 1`.
+characters 32..63 mean "more follows". A body entry per doc, in doc order, is
+`(doc gap - 1) << 4 | passage mode << 2 | weight`, then for mode 1 a bit mask of the passages
+the term occurs in, for mode 2 their count, the first and the gaps - 1 (mode 0: passage 0 only).
+The weight (0..3) buckets the term's best density in the doc. A title entry is `doc gap - 1`.
+A term in a large share of docs is instead "!" + a doc bitmap (6 docs per character, bit i of
+character k = doc 6k + i) + optionally "." + a bitmap of the docs where its weight is 2 or more;
+it then says nothing of passages. Any part of a posting may be a bitmap.
 Facet postings (@o:org, @y:year, @s:status) use the body format. Type needs no posting: doc ids
-are ordered by type, so meta.json gives each type's id range.
+are ordered by type, so meta.json gives each type's id range. The length of a large posting
+lets the query side leave out a costly bigram of a word whose other bigrams already pin it.
 
 Long texts are cut into overlapping passages so that a result's snippet downloads about 1 KB, and
 the posting says which passage matched. The overlap is longer than any word we verify, so a word
@@ -36,9 +41,11 @@ import hashlib
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 FORMAT = 1
 
@@ -90,7 +97,6 @@ DEFAULT_VARIANTS: tuple[VariantGroup, ...] = (
 _SOFT_EXTRA = frozenset("\t\n\v\f\r\u0085\u2028\u2029")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _RUN_BREAK = "\x00"
-_kind_cache: dict[str, int] = {}
 _WORD, _SOFT, _BREAK = 0, 1, 2
 
 
@@ -100,29 +106,28 @@ def normalise(text: str) -> str:
 
 
 def _kind(ch: str) -> int:
-    kind = _kind_cache.get(ch)
-    if kind is None:
-        cat = unicodedata.category(ch)
-        if cat[0] in "LNM":
-            kind = _WORD
-        elif cat in ("Zs", "Cf") or ch in _SOFT_EXTRA:
-            kind = _SOFT   # spacing is inconsistent in Korean: spaces never split a run
-        else:
-            kind = _BREAK  # punctuation, ·, symbols: a run ends here
-        _kind_cache[ch] = kind
-    return kind
+    cat = unicodedata.category(ch)
+    if cat[0] in "LNM":
+        return _WORD
+    if cat in ("Zs", "Cf") or ch in _SOFT_EXTRA:
+        return _SOFT   # spacing is inconsistent in Korean: spaces never split a run
+    return _BREAK      # punctuation, ·, symbols: a run ends here
+
+
+_SQUEEZE: dict[int, str | None] = {}  # str.translate table, grown as new characters appear
+_SEEN: set[str] = set()
 
 
 def _squeeze(norm: str) -> str:
     """Drop soft characters and turn every break character into one marker."""
-    table = {}
-    for ch in set(norm):
-        kind = _kind(ch)
-        if kind == _SOFT:
-            table[ord(ch)] = None
-        elif kind == _BREAK:
-            table[ord(ch)] = _RUN_BREAK
-    return norm.translate(table)
+    new = set(norm) - _SEEN
+    if new:
+        for ch in new:
+            kind = _kind(ch)
+            if kind != _WORD:
+                _SQUEEZE[ord(ch)] = None if kind == _SOFT else _RUN_BREAK
+        _SEEN.update(new)
+    return norm.translate(_SQUEEZE)
 
 
 def runs(norm: str) -> list[str]:
@@ -192,47 +197,119 @@ def decode_ints(data: str) -> list[int]:
     return out
 
 
-def weight(tf: int, length: int) -> int:
-    """Density bucket: occurrences per 100 characters of the passage."""
-    per_100 = tf * 100 / max(length, 50)
-    return 3 if per_100 >= 2 else 2 if per_100 >= 1 else 1 if per_100 >= 0.4 else 0
+def _weight_steps(length: int) -> tuple[float, float, float]:
+    """A term's weight (0..3) buckets its density in a passage: the occurrence counts that reach
+    weights 1, 2 and 3 are 0.4, 1 and 2 per 100 characters."""
+    n = max(length, 50)
+    return n * 0.004, n * 0.01, n * 0.02
+
+
+MASK_MAX_PASSAGE = 40  # passage bit masks stay below 2**53, exact in JavaScript numbers
+
+
+def _passage_set(mask: int) -> tuple[int, str]:
+    """(mode, encoding) of the passages a term occurs in, given as bits: 0 = passage 0 alone,
+    1 = bit mask, 2 = count then gaps; whichever is shorter, the mask only while JavaScript
+    numbers hold it exactly."""
+    if mask == 1:
+        return 0, ""
+    if mask < 32:
+        return 1, _VARINT[mask]
+    passages = [p for p in range(mask.bit_length()) if mask >> p & 1]
+    listed = encode_int(len(passages)) + encode_int(passages[0]) + "".join(
+        encode_int(b - a - 1) for a, b in pairwise(passages))
+    if passages[-1] <= MASK_MAX_PASSAGE:
+        encoded = encode_int(mask)
+        if len(encoded) <= len(listed):
+            return 1, encoded
+    return 2, listed
+
+
+_BITS_TO_CHAR = bytes(ALPHABET, "ascii") + bytes(256 - len(ALPHABET))
+
+
+def _bitmap(docs: Sequence[int]) -> str:
+    """Doc set as 6 docs per character (bit i of character k is doc 6k + i)."""
+    cells = bytearray(docs[-1] // 6 + 1)
+    for d in docs:
+        cells[d // 6] |= 1 << d % 6
+    return cells.translate(_BITS_TO_CHAR).decode("ascii")
+
+
+class _Term:
+    """One term's posting while docs arrive in order: encoded pieces, and the doc ids kept
+    too in case a bitmap turns out shorter."""
+
+    __slots__ = ("docs", "heavy", "last", "parts")
+
+    def __init__(self) -> None:
+        self.last = -1
+        self.parts: list[str] = []
+        self.docs = array("i")
+        self.heavy = array("i")  # docs with weight 2 or more
 
 
 class _Postings:
-    """Postings built in doc order, encoded as they arrive to keep memory small at 50,000 docs."""
+    """Postings built in doc order, encoded as they arrive to keep memory small at 50,000 docs.
+
+    Both kinds start an entry with `doc gap - 1`, so consecutive docs cost one character. A term
+    in a large share of docs is written as bitmaps instead, when that is clearly shorter."""
 
     def __init__(self) -> None:
-        self.last: dict[str, int] = {}
-        self.parts: dict[str, list[str]] = {}
+        self.terms: dict[str, _Term] = {}
 
-    def add(self, term: str, doc: int, passage: int = 0, w: int = 0) -> None:
-        parts = self.parts.get(term)
-        if parts is None:
-            parts = self.parts[term] = []
-            gap = doc + 1
-        else:
-            gap = doc - self.last[term]
-        self.last[term] = doc
-        if passage:
-            parts.append(encode_int(gap << 3 | 4 | w))
-            parts.append(encode_int(passage))
-        else:
-            parts.append(encode_int(gap << 3 | w))
+    def add(self, term: str, doc: int, passages: int = 1, w: int = 0) -> None:
+        """Body entry: (gap - 1) << 4 | passage mode << 2 | weight, then the passage set
+        (`passages` has bit k set when the term is in passage k)."""
+        mode, extra = _passage_set(passages)
+        self._entry(term, doc, mode << 2 | w, extra)
+
+    def add_counts(self, doc: int, counts: Mapping[str, int], length: int) -> None:
+        """Body entries of a one-passage doc, from term counts. This loop runs once per term
+        and doc, millions of times at 50,000 docs, hence inline and without calls."""
+        w1, w2, w3 = _weight_steps(length)
+        terms = self.terms
+        for term, tf in counts.items():
+            state = terms.get(term)
+            if state is None:
+                state = terms[term] = _Term()
+            w = (tf >= w1) + (tf >= w2) + (tf >= w3)
+            value = (doc - state.last - 1) << 4 | w
+            state.last = doc
+            state.parts.append(_VARINT[value] if value < 4096 else _varint(value))
+            state.docs.append(doc)
+            if w >= 2:
+                state.heavy.append(doc)
+
+    def _entry(self, term: str, doc: int, low: int, extra: str = "", shift: int = 4) -> None:
+        state = self.terms.get(term)
+        if state is None:
+            state = self.terms[term] = _Term()
+        value = (doc - state.last - 1) << shift | low
+        state.last = doc
+        state.parts.append(_VARINT[value] if value < 4096 else _varint(value))
+        if extra:
+            state.parts.append(extra)
+        state.docs.append(doc)
+        if low & 3 >= 2 and shift:
+            state.heavy.append(doc)
 
     def add_doc(self, term: str, doc: int) -> None:
-        """Doc-level entry (titles): gap - 1, so consecutive docs cost one character."""
-        parts = self.parts.get(term)
-        if parts is None:
-            parts = self.parts[term] = []
-            gap = doc + 1
-        else:
-            gap = doc - self.last[term]
-        self.last[term] = doc
-        parts.append(encode_int(gap - 1))
+        """Title entry: gap - 1 alone."""
+        self._entry(term, doc, 0, shift=0)
 
     def encoded(self, term: str) -> str:
-        parts = self.parts.get(term)
-        return "".join(parts) if parts else ""
+        """The shorter of the entry list and "!" + doc bitmap (+ "." + bitmap of heavy docs).
+
+        A bitmap drops which passages hold the term, so it must save a third to be chosen."""
+        state = self.terms.get(term)
+        if state is None:
+            return ""
+        listed = "".join(state.parts)
+        if len(listed) * 2 <= (state.last // 6 + 1) * 3:
+            return listed
+        dense = "!" + _bitmap(state.docs) + ("." + _bitmap(state.heavy) if state.heavy else "")
+        return dense if len(dense) * 3 <= len(listed) * 2 else listed
 
 
 # ---- passages and variants ---------------------------------------------------------------
@@ -339,8 +416,11 @@ def build_index(docs: list[SearchDoc], variants: Sequence[VariantGroup] = DEFAUL
         text = unicodedata.normalize("NFC", doc.text)
         passages = split_passages(text)
         title_norm = normalise(doc.title)
-        for term in sorted(count_terms(title_norm)):
+        for term in count_terms(title_norm):
             title.add_doc(term, doc_id)
+        # per term: bits of the passages it occurs in, and its best weight; one entry per doc
+        found: dict[str, int] = {}
+        best: dict[str, int] = {}
         for k, passage in enumerate(passages):
             content = normalise(passage)
             if k == 0:
@@ -348,9 +428,21 @@ def build_index(docs: list[SearchDoc], variants: Sequence[VariantGroup] = DEFAUL
             extras = _variant_extras(_squeeze(content), groups)
             if extras:
                 content += "".join("|" + e for e in extras)
-            length = len(content)
-            for term, tf in sorted(count_terms(content).items()):
-                body.add(term, doc_id, k, weight(tf, length))
+            counts = count_terms(content)
+            if len(passages) == 1:  # most docs: no passage bookkeeping
+                body.add_counts(doc_id, counts, len(content))
+                continue
+            w1, w2, w3 = _weight_steps(len(content))
+            bit = 1 << k
+            for term, tf in counts.items():
+                found[term] = found.get(term, 0) | bit
+                if tf >= w1:
+                    w = 1 + (tf >= w2) + (tf >= w3)
+                    if w > best.get(term, 0):
+                        best[term] = w
+        for term, bits in found.items():
+            body.add(term, doc_id, bits, best.get(term, 0))
+        for k, passage in enumerate(passages):
             name = f"f/{doc_id}.json" if k == 0 else f"f/{doc_id}-{k}.json"
             files[name] = _fragment(doc, k, len(passages), passage)
         if doc.org:
@@ -361,7 +453,7 @@ def build_index(docs: list[SearchDoc], variants: Sequence[VariantGroup] = DEFAUL
             body.add("@s:" + doc.status, doc_id)
 
     values: dict[str, str] = {}
-    for term in body.parts:
+    for term in body.terms:
         t = title.encoded(term)
         values[term] = body.encoded(term) + ("~" + t if t else "")
     shard_files, shard_count = _shards(values)
@@ -386,14 +478,14 @@ def _shards(values: Mapping[str, str]) -> tuple[dict[str, bytes], int]:
     count = MIN_SHARDS
     while count * SHARD_TARGET_BYTES < small_total:
         count *= 2
-    shards: list[dict[str, str | int]] = [{} for _ in range(count)]
+    shards: list[dict[str, str | list[int]]] = [{} for _ in range(count)]
     files: dict[str, bytes] = {}
     for term in sorted(values):
         value = values[term]
         s = term_hash(term) % count
         if len(value) > BIG_POSTING_BYTES:
-            k = sum(1 for v in shards[s].values() if isinstance(v, int))
-            shards[s][term] = k
+            k = sum(1 for v in shards[s].values() if isinstance(v, list))
+            shards[s][term] = [k, len(value)]  # the length lets a query skip a costly term
             files[f"t/{s}-{k}.json"] = _dumps(value)
         else:
             shards[s][term] = value

@@ -400,8 +400,7 @@ def test_s001_public_purchase_indicator_chart_table(page):
     assert p.row("2020", charts=True)[1] == "1,500"
 
 
-@pytest.mark.xfail(strict=True, reason="kinds/indicators.html prints values unformatted (1157, 7000) and a bare '%'"
-                   " where no rate is stated; remove this mark when the template formats numbers as printed")
+
 def test_indicator_value_tables_show_numbers_as_printed(page):
     # 001:122 prints 1,157 for 2017 (no rate); 000:891 prints 소상공인 교육 목표 7,000 실적 6,166 달성률 88%.
     p = page("indicators", "s001-public-purchase")

@@ -2,32 +2,31 @@
 // the file layout and posting format). No DOM here: search.js renders, node tests run this file.
 
 export const FORMAT = 1;
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const DIGIT = new Map([...ALPHABET].map((c, i) => [c, i]));
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 const SOFT = /[\p{Zs}\p{Cf}\t\n\v\f\r\u0085\u2028\u2029]/u;
 const ASCII_WORD = /^[a-z0-9]+$/;
 const ASCII_ALNUM = /[a-z0-9]/;
 const HANGUL_END = /[\uac00-\ud7a3]$/u;
 const HANGUL_ONE = /^[\uac00-\ud7a3]$/u;
-const PASSAGE_KEY = 65536; // doc * PASSAGE_KEY + passage, as one number
 const MAX_WORDS = 8;
 const MAX_VERIFY = 40; // PASSAGE_OVERLAP in search.py: longer words cannot be checked in one passage
-const TITLE_BONUS = 100; // a word in the title outranks any density
+const LOOK_AHEAD = 2; // passages tried after the first when a bitmap left the place unknown
+const TITLE_BONUS = 100; // a word in the title outranks any density (weight 3 + bonus 1 per word)
 
 // Longest first. Stripped only when at least two characters remain, so 가로 or 사이 stay whole.
 export const PARTICLES = [
-  '들에게서', '에서부터', '으로부터', '들에게', '에게서', '에서는', '에서도', '에서의', '으로는', '으로도',
-  '으로서', '으로써', '에게는', '까지는', '까지도', '부터는', '이라는', '들을', '들이', '들은', '들의',
-  '들에', '들과', '들도', '들로', '에서', '에게', '으로', '까지', '부터', '에는', '에도', '에의', '로서',
-  '로써', '로는', '로도', '와는', '과는', '이나', '이란', '께서', '한테', '처럼', '보다', '을', '를', '이',
-  '가', '은', '는', '의', '에', '로', '와', '과', '도', '만', '들',
+  "들에게서", "에서부터", "으로부터", "들에게", "에게서", "에서는", "에서도", "에서의", "으로는", "으로도",
+  "으로서", "으로써", "에게는", "까지는", "까지도", "부터는", "이라는", "들을", "들이", "들은", "들의",
+  "들에", "들과", "들도", "들로", "에서", "에게", "으로", "까지", "부터", "에는", "에도", "에의", "로서",
+  "로써", "로는", "로도", "와는", "과는", "이나", "이란", "께서", "한테", "처럼", "보다", "을", "를", "이",
+  "가", "은", "는", "의", "에", "로", "와", "과", "도", "만", "들",
 ];
 // One-syllable words that join nothing: 노동 및 복지 means 노동 AND 복지.
-const JOINERS = new Set(['및', '등', '또']);
+const JOINERS = new Set(["및", "등", "또"]);
 
 export function normalise(s) {
-  return s.normalize('NFKC').toLowerCase();
+  return s.normalize("NFKC").toLowerCase();
 }
 
 function kind(ch) {
@@ -39,11 +38,11 @@ function kind(ch) {
 /** Runs of letters/digits with soft characters removed; punctuation and · end a run. */
 export function runs(norm) {
   const out = [];
-  let cur = '';
+  let cur = "";
   for (const ch of norm) {
     const k = kind(ch);
     if (k === 0) cur += ch;
-    else if (k === 2 && cur) { out.push(cur); cur = ''; }
+    else if (k === 2 && cur) { out.push(cur); cur = ""; }
   }
   if (cur) out.push(cur);
   return out;
@@ -57,7 +56,7 @@ export function indexTerms(text) {
     const cps = [...run];
     cps.forEach((c, i) => { terms.add(c); if (i) terms.add(cps[i - 1] + c); });
   }
-  for (const w of norm.match(/[a-z0-9]+/g) || []) terms.add('#' + w);
+  for (const w of norm.match(/[a-z0-9]+/g) || []) terms.add("#" + w);
   return [...terms].sort(codepointCompare);
 }
 
@@ -82,36 +81,84 @@ export function termHash(term) {
   return h >>> 0;
 }
 
+const DIGITS = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) DIGITS[ALPHABET.charCodeAt(i)] = i;
+const POPCOUNT = Uint8Array.from({ length: 64 }, (_, v) => v.toString(2).replaceAll("0", "").length);
+
 export function decodeInts(data) {
   const out = [];
   let acc = 0;
-  for (const ch of data) {
-    const x = DIGIT.get(ch);
+  for (let i = 0; i < data.length; i++) {
+    const x = DIGITS[data.charCodeAt(i)];
     if (x >= 32) acc = acc * 32 + x - 32;
     else { out.push(acc * 32 + x); acc = 0; }
   }
   return out;
 }
 
-/** Body posting → parallel arrays of doc, passage and weight. */
-export function decodeBody(data) {
-  const ints = decodeInts(data);
-  const docs = [], passages = [], weights = [];
-  let doc = -1;
-  for (let i = 0; i < ints.length; i++) {
-    const v = ints[i];
-    doc += Math.floor(v / 8);
-    docs.push(doc);
-    weights.push(v & 3);
-    passages.push(v & 4 ? ints[++i] : 0);
+/** Docs of a bitmap, ascending: bit i of character k is doc 6k + i. */
+export function decodeBitmap(data) {
+  let n = 0;
+  for (let k = 0; k < data.length; k++) n += POPCOUNT[DIGITS[data.charCodeAt(k)]];
+  const docs = new Int32Array(n);
+  for (let k = 0, at = 0; k < data.length; k++) {
+    const bits = DIGITS[data.charCodeAt(k)];
+    for (let i = 0; bits >> i; i++) if (bits & (1 << i)) docs[at++] = k * 6 + i;
   }
-  return { docs, passages, weights };
+  return docs;
 }
 
-export function decodeTitle(data) {
-  const out = new Set();
+/** Body posting → {docs, weights, passages}: docs ascending; passages[i] is the sorted list
+ *  of passages holding the term in docs[i]; passages is null for a bitmap, which does not say. */
+export function decodeBody(data) {
+  if (data[0] === "!") {
+    const [all, heavy = ""] = data.slice(1).split(".");
+    const docs = decodeBitmap(all);
+    const weights = new Uint8Array(docs.length);
+    const heavyDocs = decodeBitmap(heavy);
+    for (let i = 0, j = 0; i < docs.length && j < heavyDocs.length; i++) {
+      if (docs[i] === heavyDocs[j]) { weights[i] = 2; j++; }
+    }
+    return { docs, weights, passages: null };
+  }
+  let pos = 0;
+  const read = () => {
+    for (let acc = 0; ;) {
+      const x = DIGITS[data.charCodeAt(pos++)];
+      if (x < 32) return acc * 32 + x;
+      acc = acc * 32 + x - 32;
+    }
+  };
+  const docs = [], weights = [], passages = [];
   let doc = -1;
-  for (const gap of decodeInts(data)) { doc += gap + 1; out.add(doc); }
+  while (pos < data.length) {
+    const v = read();
+    doc += Math.floor(v / 16) + 1;
+    docs.push(doc);
+    weights.push(v & 3);
+    const mode = (v >> 2) & 3;
+    if (mode === 0) passages.push(ZERO);
+    else if (mode === 1) {
+      const set = [];
+      for (let mask = read(), p = 0; mask > 0; mask = Math.floor(mask / 2), p++) if (mask % 2) set.push(p);
+      passages.push(set);
+    } else {
+      const count = read();
+      const set = [read()];
+      for (let n = 1; n < count; n++) set.push(set[n - 1] + read() + 1);
+      passages.push(set);
+    }
+  }
+  return { docs, weights, passages };
+}
+const ZERO = Object.freeze([0]);
+
+/** Title posting → docs ascending. */
+export function decodeTitle(data) {
+  if (data[0] === "!") return decodeBitmap(data.slice(1));
+  const out = [];
+  let doc = -1;
+  for (const gap of decodeInts(data)) { doc += gap + 1; out.push(doc); }
   return out;
 }
 
@@ -128,14 +175,14 @@ export function stripParticles(word) {
  *  so that 직장 내 괴롭힘 and 직장내 괴롭힘 ask the same thing. */
 export function tokenise(query) {
   const raw = [];
-  let cur = '';
+  let cur = "";
   for (const ch of normalise(query)) {
     if (kind(ch) === 0) cur += ch;
-    else if (cur) { raw.push(cur); cur = ''; }
+    else if (cur) { raw.push(cur); cur = ""; }
   }
   if (cur) raw.push(cur);
   const words = [];
-  let pending = '';
+  let pending = "";
   for (const w of raw) {
     if (HANGUL_ONE.test(w)) {
       if (JOINERS.has(w) && raw.length > 1) continue;
@@ -143,7 +190,7 @@ export function tokenise(query) {
       else pending += w;
     } else {
       words.push(pending + w);
-      pending = '';
+      pending = "";
     }
   }
   if (pending) words.push(pending);
@@ -168,9 +215,9 @@ function variantPatterns(stem, groups) {
       for (const other of g.forms) {
         if (other === form) continue;
         const s = stem.split(form).join(other);
-        const banned = (g.notAfter || {})[other] || '';
+        const banned = (g.notAfter || {})[other] || "";
         if (at > 0 && banned.includes(s[at - 1])) continue;
-        out.push({ s, notAfter: at === 0 ? banned : '', token: false });
+        out.push({ s, notAfter: at === 0 ? banned : "", token: false });
       }
     }
   }
@@ -182,10 +229,13 @@ export function parseQuery(query, groups = []) {
   return tokenise(query).map((full) => {
     const stem = stripParticles(full);
     const token = ASCII_WORD.test(stem);
-    const alts = [{ text: stem, terms: token ? ['#' + stem] : bigrams(stem), token, bonus: 0 }];
+    const alts = [{ text: stem, terms: token ? ["#" + stem] : bigrams(stem), token, bonus: 0 }];
     // The form as typed (노동자를) ranks above the stem alone (노동자).
     if (full !== stem) alts.push({ text: full, terms: bigrams(full), token: false, bonus: 1 });
-    const patterns = [{ s: stem, notAfter: '', token }, ...variantPatterns(stem, groups)];
+    const patterns = [{ s: stem, notAfter: "", token }, ...variantPatterns(stem, groups)];
+    // Marks cover 제로페이 whole even though 이 was taken for a particle; and 만 of 옴부즈만
+    // is no particle, so the variants of the full form count too.
+    if (full !== stem) patterns.push({ s: full, notAfter: "", token: false }, ...variantPatterns(full, groups));
     return { full, stem, alts, patterns };
   });
 }
@@ -194,7 +244,7 @@ export function parseQuery(query, groups = []) {
 
 /** Normalised text with soft characters dropped and breaks as \0, mapped to source offsets. */
 function squeeze(text) {
-  let s = '';
+  let s = "";
   const starts = [], ends = [];
   let i = 0;
   for (const ch of text) {
@@ -202,7 +252,7 @@ function squeeze(text) {
     if (!SOFT.test(ch)) {
       for (const c of normalise(ch)) {
         if (SOFT.test(c)) continue;
-        const piece = WORD.test(c) ? c : '\u0000';
+        const piece = WORD.test(c) ? c : "\u0000";
         s += piece;
         for (let u = 0; u < piece.length; u++) { starts.push(i); ends.push(j); }
       }
@@ -250,7 +300,7 @@ export function markParts(text, ranges, from = 0, to = text.length) {
   const parts = [];
   let at = from;
   const push = (t, mark) => {
-    t = t.replace(/\s+/g, ' ');
+    t = t.replace(/\s+/g, " ");
     if (t) parts.push({ text: t, mark });
   };
   for (const [s, e] of merge(ranges)) {
@@ -283,8 +333,8 @@ export function snippet(text, words, width = 160) {
     if (lastSpace > 0) to = anchor + lastSpace;
   }
   const parts = markParts(text, all.map((m) => [m[0], m[1]]), from, to);
-  if (parts.length && from > 0) parts.unshift({ text: '…', mark: false });
-  if (parts.length && to < text.length) parts.push({ text: '…', mark: false });
+  if (parts.length && from > 0) parts.unshift({ text: "…", mark: false });
+  if (parts.length && to < text.length) parts.push({ text: "…", mark: false });
   return parts;
 }
 
@@ -294,34 +344,45 @@ export function titleParts(title, words) {
 
 // ---- the engine ---------------------------------------------------------------------------
 
-/** Search over an index folder. `fetch` is fetch-like: fetch(url) → {ok, status, json()}. */
+const MIN_TERMS = 2; // bigrams a word always checks: two rare ones nearly pin a Korean word
+const QUERY_BUDGET = 48 * 1024; // characters of large postings beyond the needed ones a query may reach
+const DECODED_KEEP = 256; // decoded postings kept, so typing a longer word reuses its bigrams
+
+/** Search over an index folder. `fetch` is fetch-like: fetch(url, init) → {ok, status, json()}. */
 export class SearchEngine {
   constructor({ fetch, indexUrl, pageSize = 10 }) {
     this.fetchImpl = fetch;
-    this.indexUrl = indexUrl.endsWith('/') ? indexUrl : indexUrl + '/';
+    this.indexUrl = indexUrl.endsWith("/") ? indexUrl : indexUrl + "/";
     this.pageSize = pageSize;
     this.cache = new Map();
+    this.decoded = new Map();
+    this.loading = null;
     this.meta = null;
     this.groups = [];
   }
 
-  async load() {
-    if (!this.meta) {
-      this.meta = this.loading ??= this.get('meta.json', { cache: 'no-cache' }).then((meta) => {
-        if (meta.v !== FORMAT) throw new Error(`search index format ${meta.v}, expected ${FORMAT}`);
-        return meta;
-      });
-      this.meta = await this.meta;
-      this.groups = (await this.get('synonyms.json')).groups || [];
-    }
-    return this.meta;
+  /** meta.json and synonyms.json, once; a failure is not cached, so a retry can succeed. */
+  load() {
+    this.loading ??= Promise.all([
+      this.get("meta.json", { cache: "no-cache" }),
+      this.get("synonyms.json", { cache: "no-cache" }),
+    ]).then(([meta, synonyms]) => {
+      if (meta.v !== FORMAT) throw new Error(`search index format ${meta.v}, expected ${FORMAT}`);
+      this.meta = meta;
+      this.groups = synonyms.groups || [];
+      return meta;
+    }, (err) => {
+      this.loading = null;
+      throw err;
+    });
+    return this.loading;
   }
 
   get(path, init) {
     let p = this.cache.get(path);
     if (!p) {
       // The build id in the URL keeps a cached shard from meeting a newer meta.json.
-      const v = this.meta && this.meta.build ? `?v=${this.meta.build}` : '';
+      const v = this.meta && this.meta.build ? `?v=${this.meta.build}` : "";
       p = Promise.resolve(this.fetchImpl(this.indexUrl + path + v, init)).then((res) => {
         if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
         return res.json();
@@ -332,154 +393,217 @@ export class SearchEngine {
     return p;
   }
 
-  /** Entries for terms: Map term → {body, title} (absent terms are left out). */
-  async entries(terms) {
-    const shards = this.meta.shards;
+  shardOf(term) {
+    return termHash(term) % this.meta.shards;
+  }
+
+  /** Shard values: Map term → posting string, or [k, length] for a posting in its own file. */
+  async shardValues(terms) {
     const wanted = [...new Set(terms)];
-    const shardData = await Promise.all(wanted.map((t) => this.get(`t/${termHash(t) % shards}.json`)));
-    const values = await Promise.all(wanted.map((t, i) => {
-      const v = shardData[i][t];
-      if (v === undefined) return null;
-      return typeof v === 'number' ? this.get(`t/${termHash(t) % shards}-${v}.json`) : v;
-    }));
+    const shards = await Promise.all(wanted.map((t) => this.get(`t/${this.shardOf(t)}.json`)));
     const out = new Map();
-    wanted.forEach((t, i) => {
-      if (values[i] === null) return;
-      const [body, title = ''] = values[i].split('~');
-      out.set(t, { body, title });
-    });
+    wanted.forEach((t, i) => { if (shards[i][t] !== undefined) out.set(t, shards[i][t]); });
     return out;
   }
 
-  async docsWithFacet(key) {
-    const e = (await this.entries([key])).get(key);
-    return new Set(e ? decodeBody(e.body).docs : []);
-  }
-
-  /** Run a query with filters {type, org, year, status}; returns a ResultSet to page through. */
-  async search(query, filters = {}) {
-    await this.load();
-    const words = parseQuery(query || '', this.groups);
-    const facetKeys = [];
-    if (filters.org) facetKeys.push('@o:' + filters.org);
-    if (filters.year) facetKeys.push('@y:' + filters.year);
-    if (filters.status) facetKeys.push('@s:' + filters.status);
-    const range = filters.type ? this.meta.types[filters.type] || [0, 0] : null;
-    if (!words.length && !facetKeys.length && !range) return new ResultSet(this, words, []);
-
-    const terms = words.flatMap((w) => w.alts.flatMap((a) => a.terms));
-    const found = await this.entries([...terms, ...facetKeys]);
-    await this.fallBackFromTokens(words, found);
-
-    let matches = null; // Map doc → {score, passages: Map passage → words found there}
-    words.forEach((w, wi) => {
-      const m = wordMatches(w, found);
-      if (!matches) {
-        matches = new Map();
-        for (const [doc, r] of m) matches.set(doc, { score: r.score, passages: tally(new Map(), r.passages) });
-      } else {
-        for (const [doc, acc] of matches) {
-          const r = m.get(doc);
-          if (!r) matches.delete(doc);
-          else { acc.score += r.score; tally(acc.passages, r.passages); }
-        }
-      }
-      if (wi === 0 && !matches) matches = new Map();
-    });
-
-    let ids = matches ? [...matches.keys()] : null;
-    if (range) {
-      ids = ids ? ids.filter((d) => d >= range[0] && d < range[1])
-        : Array.from({ length: Math.max(0, range[1] - range[0]) }, (_, i) => range[0] + i);
-    }
-    for (const key of facetKeys) {
-      const e = found.get(key);
-      const set = new Set(e ? decodeBody(e.body).docs : []);
-      ids = ids ? ids.filter((d) => set.has(d)) : [...set];
-    }
-    const ranked = ids.map((doc) => {
-      const m = matches && matches.get(doc);
-      return { doc, score: m ? m.score : 0, passage: m ? bestPassage(m.passages) : 0 };
-    });
-    ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return new ResultSet(this, words, ranked);
-  }
-
-  /** An ASCII word not in the index as a whole word (gse, a part of gsef) is looked up as bigrams. */
-  async fallBackFromTokens(words, found) {
+  /** Postings for the query: every term of small postings, and of large ones the few that
+   *  decide the result, plus more while the budget lasts. Map term → posting string. */
+  async postings(words, facetKeys) {
+    const raw = await this.shardValues([...words.flatMap((w) => w.alts.flatMap((a) => a.terms)), ...facetKeys]);
+    // An ASCII word that is no whole word in the index (gse, part of gsef) is looked up as bigrams.
     const retry = [];
     for (const w of words) {
       const a = w.alts[0];
-      if (a.token && !found.has(a.terms[0])) {
+      if (a.token && !raw.has(a.terms[0])) {
         a.token = false;
         a.terms = bigrams(a.text);
         w.patterns[0] = { ...w.patterns[0], token: false };
         retry.push(...a.terms);
       }
     }
-    if (retry.length) for (const [t, e] of await this.entries(retry)) found.set(t, e);
+    if (retry.length) for (const [t, v] of await this.shardValues(retry)) raw.set(t, v);
+
+    const size = (t) => raw.get(t)[1];
+    const need = new Set(facetKeys.filter((k) => Array.isArray(raw.get(k))));
+    const optional = [];
+    for (const w of words) {
+      w.alts.forEach((alt, ai) => {
+        if (alt.terms.some((t) => !raw.has(t))) { alt.dead = true; return; }
+        const large = alt.terms.filter((t) => Array.isArray(raw.get(t))).sort((x, y) => size(x) - size(y));
+        let have = alt.terms.length - large.length;
+        for (const t of large) {
+          if (ai === 0 && have < MIN_TERMS) { need.add(t); have++; } else optional.push(t);
+        }
+      });
+    }
+    let budget = QUERY_BUDGET - [...need].reduce((n, t) => n + size(t), 0);
+    for (const t of optional.sort((x, y) => size(x) - size(y))) {
+      if (need.has(t)) continue;
+      if (size(t) > budget) break;
+      need.add(t);
+      budget -= size(t);
+    }
+    const wanted = [...need];
+    const files = await Promise.all(wanted.map((t) => this.get(`t/${this.shardOf(t)}-${raw.get(t)[0]}.json`)));
+    const found = new Map();
+    for (const [t, v] of raw) if (typeof v === "string") found.set(t, v);
+    wanted.forEach((t, i) => found.set(t, files[i]));
+    for (const w of words) {
+      const stem = w.alts[0];
+      // Bitmaps do not say where in a doc a bigram is, so bigrams that are all bitmaps cannot
+      // tell 노동자 from 노동 … 아동자: the count may then include a few docs the word is not in.
+      if (!stem.dead && stem.terms.length > 1 && stem.terms.every((t) => found.has(t) && found.get(t)[0] === "!")) {
+        stem.partial = true;
+      }
+      w.alts.forEach((alt, ai) => {
+        if (alt.dead || alt.terms.every((t) => found.has(t))) return;
+        if (ai === 0) alt.partial = true; // still right, but unchecked bigrams may let extra docs in
+        else alt.dead = true; // a ranking bonus is not worth the download
+      });
+    }
+    return found;
   }
 
-  async fragment(doc, passage) {
+  /** A term's decoded posting {docs, weights, passages, title}, kept for the next queries. */
+  decode(term, value) {
+    let d = this.decoded.get(term);
+    if (!d) {
+      const [body, title = ""] = value.split("~");
+      d = { ...decodeBody(body), title: decodeTitle(title) };
+      if (this.decoded.size >= DECODED_KEEP) this.decoded.delete(this.decoded.keys().next().value);
+      this.decoded.set(term, d);
+    }
+    return d;
+  }
+
+  /** Run a query with filters {type, org, year, status}; returns a ResultSet to page through. */
+  async search(query, filters = {}) {
+    await this.load();
+    const n = this.meta.docs;
+    const words = parseQuery(query || "", this.groups);
+    const facetKeys = [];
+    if (filters.org) facetKeys.push("@o:" + filters.org);
+    if (filters.year) facetKeys.push("@y:" + filters.year);
+    if (filters.status) facetKeys.push("@s:" + filters.status);
+    const range = filters.type ? this.meta.types[filters.type] || [0, 0] : [0, n];
+    if (!words.length && !facetKeys.length && !filters.type) return new ResultSet(this, words, [], [], true);
+
+    const found = await this.postings(words, facetKeys);
+    const posting = (t) => (found.has(t) ? this.decode(t, found.get(t)) : null);
+    const matched = words.map((w) => wordMatches(w, posting, n));
+
+    // Candidates: docs of the rarest word (all docs in range when there is no word), kept when
+    // every other word and every facet has them; ascending, so equal scores list by doc order.
+    const allowed = new Uint8Array(n);
+    allowed.fill(1, range[0], range[1]);
+    for (const key of facetKeys) {
+      const keep = new Uint8Array(n);
+      if (found.has(key)) for (const d of posting(key).docs) keep[d] = 1;
+      for (let d = 0; d < n; d++) allowed[d] &= keep[d];
+    }
+    let ids;
+    if (matched.length) {
+      const rarest = matched.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
+      ids = rarest.docs.filter((d) => allowed[d] && matched.every((m) => m.score[d] >= 0));
+    } else {
+      ids = [];
+      for (let d = range[0]; d < range[1]; d++) if (allowed[d]) ids.push(d);
+    }
+    const scores = ids.map((d) => matched.reduce((sum, m) => sum + m.score[d], 0));
+    const order = ids.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
+    return new ResultSet(this, words, order.map((i) => ids[i]), matched,
+      !words.some((w) => w.alts[0].partial));
+  }
+
+  fragment(doc, passage) {
     return this.get(passage ? `f/${doc}-${passage}.json` : `f/${doc}.json`);
   }
 }
 
-function tally(acc, passages) {
-  for (const p of passages) acc.set(p, (acc.get(p) || 0) + 1);
-  return acc;
+/** Passage lists; null stands for "any passage" (bitmap postings). */
+function intersectPassages(a, b) {
+  if (a === null) return b;
+  if (b === null) return a;
+  const out = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+  }
+  return out;
 }
 
-function bestPassage(passages) {
+function unionPassages(a, b) {
+  if (a === null || b === null) return null;
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/** Docs where the fetched terms of one alternative share a passage, by merging the sorted
+ *  postings: {docs, weights, passages, inTitle}, parallel arrays. */
+function altMatches(alt, posting) {
+  const terms = alt.terms.filter((t) => posting(t)).map(posting).sort((a, b) => a.docs.length - b.docs.length);
+  const [first, ...rest] = terms;
+  let docs = Array.from(first.docs);
+  let weights = Array.from(first.weights);
+  let passages = first.passages ? first.passages.slice() : docs.map(() => null);
+  for (const p of rest) {
+    const nd = [], nw = [], np = [];
+    for (let i = 0, j = 0; i < docs.length && j < p.docs.length;) {
+      const a = docs[i], b = p.docs[j];
+      if (a < b) i++;
+      else if (a > b) j++;
+      else {
+        const ps = intersectPassages(passages[i], p.passages ? p.passages[j] : null);
+        if (ps === null || ps.length) { nd.push(a); nw.push(Math.min(weights[i], p.weights[j])); np.push(ps); }
+        i++; j++;
+      }
+    }
+    docs = nd; weights = nw; passages = np;
+  }
+  const inTitle = new Uint8Array(docs.length).fill(1);
+  for (const p of terms) {
+    for (let i = 0, j = 0; i < docs.length; i++) {
+      while (j < p.title.length && p.title[j] < docs[i]) j++;
+      if (j >= p.title.length || p.title[j] !== docs[i]) inTitle[i] = 0;
+    }
+  }
+  return { docs, weights, passages, inTitle };
+}
+
+/** One query word over all docs: score[d] (-1 where absent), passages[d], and its docs. */
+function wordMatches(word, posting, n) {
+  const score = new Int16Array(n).fill(-1);
+  const passages = new Array(n);
+  const docs = [];
+  for (const alt of word.alts) {
+    if (alt.dead || !alt.terms.some((t) => posting(t))) continue;
+    const m = altMatches(alt, posting);
+    m.docs.forEach((d, i) => {
+      const s = m.weights[i] + alt.bonus + (m.inTitle[i] ? TITLE_BONUS : 0);
+      if (score[d] < 0) { docs.push(d); passages[d] = m.passages[i]; } else passages[d] = unionPassages(passages[d], m.passages[i]);
+      if (s > score[d]) score[d] = s;
+    });
+  }
+  return { score, passages, docs };
+}
+
+/** The passage holding the most query words; the first one among equals. */
+function bestPassage(sets) {
+  const count = new Map();
+  for (const set of sets) for (const p of set || []) count.set(p, (count.get(p) || 0) + 1);
   let best = 0, bestCount = -1;
-  for (const [p, n] of passages) {
+  for (const [p, n] of count) {
     if (n > bestCount || (n === bestCount && p < best)) { best = p; bestCount = n; }
   }
   return best;
 }
 
-/** Docs where all terms of an alternative share a passage: Map doc → {score, passages}. */
-function wordMatches(word, found) {
-  const out = new Map();
-  for (const alt of word.alts) {
-    const entries = alt.terms.map((t) => found.get(t));
-    if (!entries.length || entries.some((e) => !e)) continue;
-    const postings = entries.map((e) => decodeBody(e.body)).sort((a, b) => a.docs.length - b.docs.length);
-    let cur = new Map();
-    const first = postings[0];
-    first.docs.forEach((d, i) => cur.set(d * PASSAGE_KEY + first.passages[i], first.weights[i]));
-    for (const p of postings.slice(1)) {
-      const next = new Map();
-      p.docs.forEach((d, i) => {
-        const key = d * PASSAGE_KEY + p.passages[i];
-        const w = cur.get(key);
-        if (w !== undefined) next.set(key, Math.min(w, p.weights[i]));
-      });
-      cur = next;
-    }
-    let inTitle = null;
-    for (const e of entries) {
-      const t = decodeTitle(e.title);
-      inTitle = inTitle ? new Set([...inTitle].filter((d) => t.has(d))) : t;
-    }
-    for (const [key, w] of cur) {
-      const doc = Math.floor(key / PASSAGE_KEY);
-      const score = w + alt.bonus + (inTitle.has(doc) ? TITLE_BONUS : 0);
-      let r = out.get(doc);
-      if (!r) out.set(doc, r = { score, passages: new Set() });
-      r.score = Math.max(r.score, score);
-      r.passages.add(key % PASSAGE_KEY);
-    }
-  }
-  return out;
-}
-
 /** Ranked candidates, turned into checked results a page at a time. */
 export class ResultSet {
-  constructor(engine, words, ranked) {
+  constructor(engine, words, ranked, matched, exact) {
     this.engine = engine;
     this.words = words;
-    this.ranked = ranked;
+    this.ranked = ranked; // doc ids, best first
+    this.matched = matched; // per word: score and passages by doc
+    this.exact = exact; // false: some bigrams went unchecked, so total is an upper bound
     this.cursor = 0;
     this.dropped = 0;
   }
@@ -494,38 +618,66 @@ export class ResultSet {
     while (out.length < n && !this.done) {
       const batch = this.ranked.slice(this.cursor, this.cursor + n - out.length);
       this.cursor += batch.length;
-      const frags = await Promise.all(batch.map((c) => this.engine.fragment(c.doc, c.passage)));
-      batch.forEach((c, i) => {
-        const r = this.result(c, frags[i]);
+      const results = await Promise.all(batch.map((doc) => this.resolve(doc)));
+      for (const r of results) {
         if (r) out.push(r);
         else this.dropped++;
-      });
+      }
     }
     return out;
   }
 
-  result(cand, frag) {
+  /** The result for a doc, or null when its passage shows it does not match. */
+  async resolve(doc) {
+    const sets = this.matched.map((m) => m.passages[doc]);
+    const passage = bestPassage(sets);
+    const score = this.matched.reduce((sum, m) => sum + m.score[doc], 0);
+    let frag = await this.engine.fragment(doc, passage);
     const words = this.words;
-    const title = frag.t;
-    const text = frag.x || '';
     if (words.length) {
-      // Bigrams of a word can all be in a passage without the word; only then is it dropped.
-      const inTitle = cand.passage === 0 ? matchesIn(title, words) : words.map(() => []);
-      const inText = matchesIn(text, words);
-      const missing = words.some((w, i) => [...w.stem].length <= MAX_VERIFY && !inTitle[i].length && !inText[i].length);
-      if (missing && cand.score < TITLE_BONUS) return null;
+      // All bigrams of a word can share a passage without the word being there (노동 … 아동자).
+      // A doc is dropped only when that passage was the word's only one, so the check is final.
+      const found = this.wordsFound(frag);
+      const absent = words.some((w, i) => !found[i] && sets[i] && sets[i].length === 1
+        && sets[i][0] === passage && [...w.stem].length <= MAX_VERIFY);
+      if (absent) return null;
+      // Bitmap postings do not say which passage: look a little further for the snippet.
+      if (!found.every(Boolean) && sets.some((set) => set === null)) {
+        const [at, count] = frag.p || [0, 1];
+        for (let k = at + 1; k < Math.min(count, at + 1 + LOOK_AHEAD); k++) {
+          const next = await this.engine.fragment(doc, k);
+          if (this.wordsFound(next).filter(Boolean).length > found.filter(Boolean).length) { frag = next; break; }
+        }
+      }
     }
+    return this.result(doc, score, frag);
+  }
+
+  wordsFound(frag) {
+    const inTitle = matchesIn(frag.t, this.words);
+    const inText = matchesIn(frag.x || "", this.words);
+    return this.words.map((_, i) => inTitle[i].length > 0 || inText[i].length > 0);
+  }
+
+  result(doc, score, frag) {
+    const words = this.words;
+    const text = frag.x || "";
+    const [at, count] = frag.p || [0, 1];
+    const parts = text ? snippet(text, words) : [];
+    // A later passage starts, and an earlier one ends, inside the text.
+    if (parts.length && at > 0 && parts[0].text !== "…") parts.unshift({ text: "…", mark: false });
+    if (parts.length && at < count - 1 && parts[parts.length - 1].text !== "…") parts.push({ text: "…", mark: false });
     return {
-      doc: cand.doc,
+      doc,
       url: frag.u,
-      title,
+      title: frag.t,
       type: frag.k,
       org: frag.o || null,
       year: frag.y ?? null,
       status: frag.s || null,
-      score: cand.score,
-      titleParts: titleParts(title, words),
-      snippet: text ? snippet(text, words) : [],
+      score,
+      titleParts: titleParts(frag.t, words),
+      snippet: parts,
     };
   }
 }
