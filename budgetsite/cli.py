@@ -135,7 +135,7 @@ def new(root: Path, kind: str, record_id: str) -> None:
                                  param_hint="RECORD_ID")
     path = config.data_dir / resolved / f"{record_id}.yaml"
     if path.exists():
-        raise click.ClickException(f"{path.relative_to(config.root)} already exists")
+        raise click.UsageError(f"{path.relative_to(config.root)} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(scaffold(resolved, record_id, config.schema_dir, config.data_dir), encoding="utf-8")
     click.echo(f"wrote {path.relative_to(config.root)}")
@@ -151,3 +151,23 @@ def import_(report: Path, doc_id: str, out: Path) -> None:
     from .importer import import_report
     summary = import_report(report, doc_id, out, data_dir=_config(Path(".")).data_dir)
     click.echo(str(summary))
+
+
+@main.command(name="check-permalinks")
+@click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check_permalinks(old: Path, new: Path) -> None:
+    """Every URL in OLD's sitemap.xml must still work in NEW: a page, or a redirect in NEW's
+    _redirects (from a renamed record's old_ids). Exit 1 listing the URLs NEW lost."""
+    from .permalinks import check_permalinks as check
+    try:
+        report = check(old, new)
+    except FileNotFoundError as e:
+        raise click.UsageError(str(e)) from None
+    for url in report.missing:
+        click.echo(f"missing: {url}", err=True)
+    if report.missing:
+        click.echo(f"{len(report.missing)} of {report.checked} permalinks of {old} are gone from {new}; "
+                   "list the old id in the record's old_ids to redirect it.", err=True)
+        sys.exit(1)
+    click.echo(f"all {report.checked} permalinks of {old} work in {new} ({len(report.redirected)} through redirects)")

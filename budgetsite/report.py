@@ -19,6 +19,7 @@ def format_problem(p: Problem, t: Translations) -> str:
         message = t.strings.get(key, p.code)
     if message == key:
         message = p.code + " " + " ".join(f"{k}={v}" for k, v in p.params)
+    message = message.replace(" ()", "")  # a field without a description
     lines = [f"{where}: {label}: {message}"]
     if p.field and "{field}" not in t.strings.get(key, ""):
         lines.append(f"    {t('problems.field')}: {p.field}")

@@ -25,6 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def copy_project(dest: Path, with_data: bool = True) -> Path:
     """A throwaway copy of the project (config, schema, theme, content, reports, data)."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("site_config.yaml", "schema", "themes", "content", "reports"):
         src = ROOT / name
         if src.is_dir():

@@ -36,12 +36,18 @@ BROKEN = {
     "budget/year-text.yaml": (
         "id: year-text\nsource:\n  doc: s000\n  lines: \"1\"\nname: 연도 글자\nunit: 백만원\nyear: 이천이십\n",
         "7:7", "숫자를 써야"),
-    "orgs/labor-policy-div-copy.yaml": (
-        "id: labor-policy-div\nname: 복제\ntype: 담당관\njurisdiction: 서울특별시\nsource:\n  doc: s000\n  lines: \"25\"\n",
+    "orgs/fair-economy-div-copy.yaml": (
+        "id: fair-economy-div\nname: 복제\ntype: 담당관\njurisdiction: 서울특별시\nsource:\n  doc: s000\n  lines: \"25\"\n",
         "1:5", "이미 쓰였습니다"),
     "programs/escape.yaml": (
         "id: ../../etc/passwd\nsource:\n  doc: s000\n  lines: \"1\"\nname: 탈출\norg: labor-policy-div\n",
         "1:5", "영문 소문자, 숫자, 하이픈"),
+    "budget/twice.yaml": (
+        "id: twice\nsource:\n  doc: s000\n  lines: \"1\"\nname: 두 번\nunit: 백만원\nyear: 2020\nbudget: 215\nbudget: 1\n",
+        "9:1", "두 번 쓰였습니다"),
+    "audits/korean-org-name.yaml": (
+        "id: korean-org-name\nsource:\n  doc: s000\n  lines: \"1\"\naudit: 2019 행정사무감사\ncategory: 건의사항\n"
+        "number: 1\nrequest: 요구\norg: 노동정책담당관\nstatus: 추진완료\n", "9:6", "혹시 이것?: labor-policy-div"),
     "programs/typo-field.yaml": (
         "id: typo-field\nsource:\n  doc: s000\n  lines: \"1\"\nname: 오타\norg: labor-policy-div\nsumary: 오타\n",
         "7:1", "알 수 없는 항목 'sumary'"),
@@ -79,7 +85,7 @@ def test_every_problem_reported_in_one_run_with_position(broken_project: Path) -
 def test_duplicate_id_names_both_files(broken_project: Path) -> None:
     proc = run("validate", "--root", str(broken_project))
     dup = [b for b in _blocks(proc.stderr) if "이미 쓰였습니다" in b]
-    assert {b.split(":")[0] for b in dup} == {"data/orgs/labor-policy-div.yaml", "data/orgs/labor-policy-div-copy.yaml"}
+    assert {b.split(":")[0] for b in dup} == {"data/orgs/fair-economy-div.yaml", "data/orgs/fair-economy-div-copy.yaml"}
 
 
 def test_messages_say_what_to_write_instead(broken_project: Path) -> None:
