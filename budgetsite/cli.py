@@ -57,24 +57,25 @@ def main() -> None:
               help="Output folder (default: _site/ in the project).")
 @click.option("--base-url", default=None, help="Override base_url, e.g. /portal/ for a sub-path.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
 @LANG_OPTION
-def build(root: Path, out: Path | None, base_url: str | None, strict: bool, lang: str | None) -> None:
+def build(root: Path, out: Path | None, base_url: str | None, strict: bool, timings: bool, lang: str | None) -> None:
     """Build the site into OUT (written to a temporary folder, then swapped in)."""
     config = _config(root, base_url=base_url)
     out = out or config.root / "_site"
     start = time.perf_counter()
-    result = pipeline.build(config, None, _progress_printer(start))
+    result = pipeline.build(config, out, _progress_printer(start), strict=strict)
     problems = result.checked.problems
     if not result.ok or (strict and problems.warnings):
         _report(config, problems.errors + problems.warnings, lang)
         click.echo(f"build failed; {out} was left as it was.", err=True)
         sys.exit(1)
-    from .write import write_site
-    write_site(result.files, out)
     took = time.perf_counter() - start
     if problems.warnings:
         click.echo(f"{len(problems.warnings)} warnings (see `build.py validate`)", err=True)
-    click.echo(f"built {result.pages} pages, {len(result.files)} files into {out} in {took:.2f}s")
+    if timings:
+        click.echo("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()), err=True)
+    click.echo(f"built {result.pages} pages, {len(result.paths)} files into {out} in {took:.2f}s")
 
 
 @main.command()

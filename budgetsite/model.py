@@ -49,6 +49,10 @@ class Record:
     corrections: list = field(default_factory=list)  # text.Correction applied to this record's text
     updated: str = ""  # date of the last commit that changed the file, when known
 
+    def __repr__(self) -> str:
+        # Records link to each other both ways; a generated repr would walk the whole site.
+        return f"<{type(self).__name__} {self.kind}/{self.id}>"
+
     @property
     def url(self) -> str:
         return f"{self.kind}/{self.id}/"
@@ -198,6 +202,9 @@ class Site:
     by_kind: dict[str, list[Record]]
     redirects: dict[str, str]  # old URL path → new URL path
     checks: list = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<Site {len(self.records)} records>"
 
     def kind(self, name: str) -> list:
         return self.by_kind.get(name, [])

@@ -9,7 +9,7 @@ from .config import SiteConfig
 from .model import BudgetLine, Record, Site
 
 TWIN_KINDS = ("programs", "budget", "audits", "orgs", "sources", "indicators", "facilities", "contracts",
-              "staffing", "tables", "notes", "visions", "audit-summaries")
+              "staffing", "tables", "notes", "visions", "audit-summaries", "corrections")
 
 
 def sitemap_urls(files: dict[str, bytes], redirects: dict[str, str]) -> list[str]:

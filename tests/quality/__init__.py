@@ -1,0 +1,1 @@
+"""Helpers for the quality checks on a built site (links, HTML, headers)."""
