@@ -35,13 +35,13 @@ def _report(config: SiteConfig, problems: list[Problem], lang: str | None, stric
 
 
 def _progress_printer(start: float):
-    shown = {"any": False}
+    """Progress on one rewritten terminal line, for builds that take over a second; on a pipe
+    (CI logs) nothing, as the closing summary says it all."""
+    interactive = sys.stderr.isatty()
 
     def show(label: str, done: int, total: int) -> None:
-        # Only builds that take a while show progress, and only on a terminal line of their own.
-        if time.perf_counter() - start < 1.0 and done < total:
+        if not interactive or (time.perf_counter() - start < 1.0 and done < total):
             return
-        shown["any"] = True
         click.echo(f"\r{label}: {done}/{total} pages", err=True, nl=done == total)
     return show
 
@@ -64,7 +64,12 @@ def build(root: Path, out: Path | None, base_url: str | None, strict: bool, timi
     config = _config(root, base_url=base_url)
     out = out or config.root / "_site"
     start = time.perf_counter()
-    result = pipeline.build(config, out, _progress_printer(start), strict=strict)
+    from .charts import ChartImageError
+    try:
+        result = pipeline.build(config, out, _progress_printer(start), strict=strict)
+    except ChartImageError as exc:  # no browser or no Korean font: say what to install, no traceback
+        click.echo(f"{exc}\nbuild failed; {out} was left as it was.", err=True)
+        sys.exit(1)
     problems = result.checked.problems
     if not result.ok or (strict and problems.warnings):
         _report(config, problems.errors + problems.warnings, lang)

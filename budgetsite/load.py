@@ -9,6 +9,7 @@ only files with problems pay for it. An unchanged file is not parsed at all when
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -26,7 +27,9 @@ class _Loader(yaml.CSafeLoader):
     It also refuses a key written twice, which YAML would otherwise resolve silently."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        if _duplicate_key(node) is not None:
+        # Every mapping of the document passes here, so its own keys are enough to look at.
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(set(keys)) != len(keys):
             raise yaml.constructor.ConstructorError(None, None, "duplicate key", node.start_mark)
         return super().construct_mapping(node, deep)
 
@@ -46,7 +49,7 @@ class RawRecord:
     # the file again: most records never need them, and keeping them for all costs memory and time.
     positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
     digest: str = ""
-    path: Path | None = field(default=None, repr=False)  # absolute, to find positions later
+    path: str | Path | None = field(default=None, repr=False)  # absolute, to find positions later
     schema_ok: bool = False  # passed its JSON Schema (set by validate, or by the input cache)
 
     def where(self, path: Path_ = ()) -> tuple[int, int]:
@@ -63,7 +66,8 @@ class RawRecord:
         if self.path is None:
             return {}
         try:
-            text = self.path.read_bytes().decode("utf-8")
+            with open(self.path, "rb") as f:
+                text = f.read().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return {}
         return parse_yaml(text, self.file)[1]
@@ -148,20 +152,14 @@ def _parse_fast(text: str) -> object:
 class InputCache(Protocol):
     """Parsed records by content hash (budgetsite.inputs): an unchanged file is not parsed again."""
 
+    def known_digest(self, rel: str, st: os.stat_result) -> str | None: ...
+
     def get(self, digest: str, kind: str) -> tuple[dict, bool] | None: ...
 
-    def put(self, rec: RawRecord) -> None: ...
+    def put(self, rec: RawRecord, st: os.stat_result | None = None, rel: str | None = None) -> None: ...
 
 
-def load_file(root: Path, path: Path, kind: str, cache: InputCache | None = None) -> tuple[RawRecord | None,
-                                                                                            Problem | None]:
-    rel = path.relative_to(root)
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    hit = cache.get(digest, kind) if cache is not None else None
-    if hit is not None:
-        data, schema_ok = hit
-        return RawRecord(kind, rel, data, None, digest, path, schema_ok), None
+def _parse_record(rel: Path, raw: bytes) -> tuple[dict | None, Problem | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -176,27 +174,124 @@ def load_file(root: Path, path: Path, kind: str, cache: InputCache | None = None
             return None, err
     if not isinstance(data, dict):
         return None, problem(rel, 1, 1, "not_mapping")
+    return data, None
+
+
+def load_file(root: Path, path: Path, kind: str, cache: InputCache | None = None) -> tuple[RawRecord | None,
+                                                                                            Problem | None]:
+    rel = path.relative_to(root)
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    hit = cache.get(digest, kind) if cache is not None else None
+    if hit is not None:
+        data, schema_ok = hit
+        return RawRecord(kind, rel, data, None, digest, path, schema_ok), None
+    data, err = _parse_record(rel, raw)
+    if data is None:
+        return None, err
     rec = RawRecord(kind, rel, data, None, digest, path)
     if cache is not None:
         cache.put(rec)
     return rec, None
 
 
-def load_records(root: Path, data_dir: Path, cache: InputCache | None = None) -> tuple[list[RawRecord],
-                                                                                       list[Problem]]:
-    """Every record under data_dir, in a stable order, and every file that could not be read."""
-    records: list[RawRecord] = []
-    problems: list[Problem] = []
+def record_files(data_dir: Path) -> list[tuple[str, str]]:
+    """(kind, absolute path) of every record file, in sorted path order (as sorted(rglob) gives)."""
+    out: list[tuple[str, str]] = []
+    with os.scandir(data_dir) as entries:
+        kinds = sorted(e.name for e in entries if e.is_dir())
+    for kind in kinds:
+        found: list[str] = []
+        stack = [os.path.join(data_dir, kind)]
+        while stack:
+            with os.scandir(stack.pop()) as entries:
+                for e in entries:
+                    if e.is_dir():
+                        stack.append(e.path)
+                    elif e.name.endswith((".yaml", ".yml")) and e.is_file():
+                        found.append(e.path)
+        found.sort(key=lambda p: p.split(os.sep))
+        out.extend((kind, p) for p in found)
+    return out
+
+
+# Parsing is the one slow step of a build without cache: from this many files on, it is shared
+# between forked processes (each returns the parsed data; the parent keeps the order).
+PARALLEL_PARSE_MIN = 2000
+_TODO: list[tuple[Path, bytes]] = []
+
+
+def _parse_chunk(bounds: tuple[int, int]) -> list[tuple[int, dict | None]]:
+    out: list[tuple[int, dict | None]] = []
+    for i in range(*bounds):
+        rel, raw = _TODO[i]
+        data, _ = _parse_record(rel, raw)
+        out.append((i, data))
+    return out
+
+
+def _parse_all(todo: list[tuple[Path, bytes]], workers: int) -> list[dict | None]:
+    results: list[dict | None] = [None] * len(todo)
+    if workers <= 1 or len(todo) < PARALLEL_PARSE_MIN:
+        for i, (rel, raw) in enumerate(todo):
+            results[i] = _parse_record(rel, raw)[0]
+        return results
+    import multiprocessing
+    _TODO[:] = todo
+    try:
+        step = max(200, len(todo) // (workers * 8))
+        chunks = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap_unordered(_parse_chunk, chunks):
+                for i, data in part:
+                    results[i] = data
+    finally:
+        _TODO.clear()
+    return results
+
+
+def load_records(root: Path, data_dir: Path, cache: InputCache | None = None,
+                 workers: int = 1) -> tuple[list[RawRecord], list[Problem]]:
+    """Every record under data_dir, in a stable order, and every file that could not be read.
+    With a cache, a file whose size, date and inode are unchanged is not even read."""
     if not data_dir.is_dir():
-        return records, [problem(data_dir.relative_to(root) if data_dir.is_relative_to(root) else data_dir,
-                                 0, 0, "no_data_dir")]
-    for kind_dir in sorted(p for p in data_dir.iterdir() if p.is_dir()):
-        for path in sorted(kind_dir.rglob("*")):
-            if path.suffix not in (".yaml", ".yml") or not path.is_file():
+        return [], [problem(data_dir.relative_to(root) if data_dir.is_relative_to(root) else data_dir,
+                            0, 0, "no_data_dir")]
+    files = record_files(data_dir)
+    prefix = len(str(root)) + 1
+    slots: list[RawRecord | Problem | None] = [None] * len(files)
+    todo: list[tuple[Path, bytes]] = []
+    todo_at: list[tuple[int, str, os.stat_result]] = []  # slot, digest, stat of each file to parse
+    for i, (kind, path) in enumerate(files):
+        rel_text = path[prefix:] if path.startswith(str(root)) else os.path.relpath(path, root)
+        rel = Path(rel_text)
+        st = os.stat(path)
+        if cache is not None:
+            digest = cache.known_digest(rel_text, st)
+            hit = cache.get(digest, kind) if digest else None
+            if hit is not None and digest:
+                slots[i] = rec = RawRecord(kind, rel, hit[0], None, digest, path, hit[1])
+                cache.put(rec, st, rel_text)
                 continue
-            rec, err = load_file(root, path, kind_dir.name, cache)
-            if err:
-                problems.append(err)
-            elif rec:
-                records.append(rec)
+        with open(path, "rb") as f:
+            raw = f.read()
+        digest = hashlib.sha256(raw).hexdigest()
+        hit = cache.get(digest, kind) if cache is not None else None
+        if hit is not None:
+            slots[i] = rec = RawRecord(kind, rel, hit[0], None, digest, path, hit[1])
+            cache.put(rec, st, rel_text)  # type: ignore[union-attr]
+            continue
+        todo.append((rel, raw))
+        todo_at.append((i, digest, st))
+    for (i, digest, st), (rel, raw), data in zip(todo_at, todo, _parse_all(todo, workers), strict=True):
+        kind, path = files[i]
+        if data is None:  # could not be read: parse again, in this process, for the message
+            slots[i] = _parse_record(rel, raw)[1]
+            continue
+        rec = RawRecord(kind, rel, data, None, digest, path)
+        slots[i] = rec
+        if cache is not None:
+            cache.put(rec, st)
+    records = [x for x in slots if isinstance(x, RawRecord)]
+    problems = [x for x in slots if isinstance(x, Problem)]
     return records, problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from . import charts, exports, history, search, sitefiles
 from . import checks as checks_mod
 from .config import SiteConfig
 from .content import ContentPage, load_content
+from .inputs import RecordCache
 from .load import load_records
 from .model import Site, build_site
 from .problems import Problems
@@ -18,7 +19,8 @@ from .render import Page, Renderer, record_pages
 from .search_docs import search_docs
 from .text import Corrector
 from .validate import validate_records
-from .write import write_site
+from .workers import MIN_PAGES_FOR_WORKERS, Files, Task, jobs, run_tasks
+from .write import FileWriter, SiteWriter
 
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
 
@@ -41,25 +43,31 @@ class Checked:
 @dataclass
 class BuildResult:
     checked: Checked
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # empty when written to `out` as made
     pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)  # every file of the site
 
     @property
     def ok(self) -> bool:
         return not self.checked.problems.errors
 
 
-def check(config: SiteConfig) -> Checked:
-    """Load and validate all input. The site model is built only when there are no errors."""
+def check(config: SiteConfig, use_cache: bool = True) -> Checked:
+    """Load and validate all input. The site model is built only when there are no errors.
+    With `use_cache`, files parsed and schema-checked by an earlier build are taken from
+    .build-cache/inputs/ by content hash (budgetsite.inputs)."""
     t0 = time.perf_counter()
     problems = Problems()
-    raws, load_problems = load_records(config.root, config.data_dir)
+    cache = RecordCache(config.root, config.schema_dir) if use_cache else None
+    raws, load_problems = load_records(config.root, config.data_dir, cache, workers=jobs())
     problems.extend(load_problems)
     content, content_problems = load_content(config.root, config.content_dir)
     problems.extend(content_problems)
     t1 = time.perf_counter()
     problems.extend(validate_records(raws, config.schema_dir))
+    if cache is not None:
+        cache.save(raws)
     t2 = time.perf_counter()
     timings = {"load": t1 - t0, "validate": t2 - t1}
     if problems.errors:
@@ -71,7 +79,8 @@ def check(config: SiteConfig) -> Checked:
         rec.updated = dates.get(rec.file.as_posix(), "")
     corrector = Corrector(site)
     for rec in site.records.values():
-        rec.corrections = corrector.found_in(rec)
+        if corrector.by_doc.get(rec.source.doc):  # most reports have no corrections: skip the text walk
+            rec.corrections = corrector.found_in(rec)
     found = checks_mod.run_checks(site)
     problems.extend(checks_mod.as_problems(site, found))
     timings["model"] = time.perf_counter() - t2
@@ -89,46 +98,124 @@ def pages(site: Site, content: list[ContentPage], renderer: Renderer) -> list[Pa
     return out
 
 
-def render_files(config: SiteConfig, checked: Checked, progress: Progress = _quiet) -> tuple[dict[str, bytes], int]:
+def _chunks(items: list, size: int) -> Iterator[tuple[int, int]]:
+    for i in range(0, len(items), size):
+        yield i, min(i + size, len(items))
+
+
+@dataclass
+class Rendered:
+    files: dict[str, bytes]  # path → bytes; empty when a writer wrote them
+    paths: list[str]  # every file, written or not
+    pages: int
+    timings: dict[str, float]  # CPU seconds per kind of task
+
+
+def render_files(config: SiteConfig, checked: Checked, progress: Progress = _quiet,
+                 writer: FileWriter | None = None, workers: int | None = None) -> Rendered:
+    """Every file of the site. With a `writer`, files are written as they are made instead of
+    being kept in memory. Large sites render on every core (budgetsite.workers)."""
     site, corrector = checked.site, checked.corrector
     assert site is not None and corrector is not None
     renderer = Renderer(config, site, corrector, {"content_pages": checked.content, "corrections": corrector.all()})
-    files: dict[str, bytes] = dict(renderer.assets.files)
-    # Derived artifacts: charts, search index, open-data exports.
+    # The model's derived parts every task reads, computed once before the work is shared out.
     chart_list = charts.build_charts(site, config)
     renderer.env.globals["charts_for"] = charts.charts_lookup(chart_list)
-    files.update(charts.chart_files(chart_list, renderer, config))
-    docs = search_docs(site, corrector, checked.content, chart_list)
-    files.update({f"search/{name}": data for name, data in search.build_index(docs).items()})
-    files.update(exports.export_files(site, config, renderer))
     page_list = pages(site, checked.content, renderer)
     total = len(page_list)
-    for i, page in enumerate(page_list, 1):
-        files[page.path] = renderer.render(page)
-        if i % 50 == 0 or i == total:
-            progress("render", i, total)
-    files.update(sitefiles.twins(site, config))
+    twin_list = [rec for kind in sitefiles.TWIN_KINDS for rec in site.kind(kind)]
+
+    def search_files() -> Files:
+        docs = search_docs(site, corrector, checked.content, chart_list)
+        return [(f"search/{name}", data) for name, data in search.build_index(docs).items()]
+
+    def page_files(i: int, j: int) -> Callable[[], Files]:
+        return lambda: [(p.path, renderer.render(p)) for p in page_list[i:j]]
+
+    def twin_files(i: int, j: int) -> Callable[[], Files]:
+        return lambda: [(f"{r.kind}/{r.id}.json", sitefiles.record_json(r, config)) for r in twin_list[i:j]]
+
+    n = max(1, len(site.records))
+    tasks = [Task("assets", lambda: list(renderer.assets.files.items()), 0),
+             Task("charts", lambda: list(charts.chart_files(chart_list, renderer, config).items()), n * 0.05),
+             Task("search", search_files, n * 0.4),
+             Task("exports", lambda: list(exports.export_files(site, config, renderer).items()), n * 0.4)]
+    # A list page costs about one row per record; record pages go in chunks of a few hundred.
+    singles = [i for i, p in enumerate(page_list) if "records" in p.context]
+    for i in singles:
+        tasks.append(Task("pages", page_files(i, i + 1), len(page_list[i].context["records"]) * 0.3, 1))
+    alone = set(singles)
+    rest = [i for i in range(total) if i not in alone]
+    runs: list[tuple[int, int]] = []
+    for i in rest:  # consecutive runs of record pages between the list pages
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    for a, b in runs:
+        for i, j in _chunks(list(range(a, b)), 400):
+            tasks.append(Task("pages", page_files(a + i, a + j), j - i, j - i))
+    for i, j in _chunks(twin_list, 4000):
+        tasks.append(Task("twins", twin_files(i, j), (j - i) * 0.05))
+
+    done = [0]
+
+    def advance(pages_done: int) -> None:
+        if pages_done:
+            done[0] += pages_done
+            progress("render", done[0], total)
+
+    use = workers if workers is not None else (jobs() if total >= MIN_PAGES_FOR_WORKERS else 1)
+    files: dict[str, bytes] = {}
+    paths: list[str] = []
+    timings: dict[str, float] = {}
+    for task, made, cpu in run_tasks(tasks, writer, use, advance):
+        timings[task.name] = timings.get(task.name, 0.0) + cpu
+        if writer is None:
+            files.update(made)  # type: ignore[arg-type]
+        else:
+            paths.extend(made)  # type: ignore[arg-type]
+
+    # The rest needs the list of every file, or is too small to share out.
+    last: dict[str, bytes] = {}
     if site.redirects:
-        files["_redirects"] = sitefiles.netlify_redirects(config, site.redirects)
+        last["_redirects"] = sitefiles.netlify_redirects(config, site.redirects)
         for old, new in sorted(site.redirects.items()):
-            files[f"{old}index.html"] = renderer.render(Page(f"{old}index.html", "redirect.html", {"target": new}))
-    files["sitemap.xml"] = sitefiles.sitemap(config, sitefiles.sitemap_urls(files, site.redirects))
-    files["robots.txt"] = sitefiles.robots(config)
-    files["feed.xml"] = renderer.render(Page("feed.xml", "feed.xml", {"changes": checked.changes[:50]}))
-    return files, total
+            last[f"{old}index.html"] = renderer.render(Page(f"{old}index.html", "redirect.html", {"target": new}))
+    every = [*(files if writer is None else paths), *last]
+    last["sitemap.xml"] = sitefiles.sitemap(config, sitefiles.sitemap_urls(every, site.redirects))
+    last["robots.txt"] = sitefiles.robots(config)
+    last["feed.xml"] = renderer.render(Page("feed.xml", "feed.xml", {"changes": checked.changes[:50]}))
+    if writer is None:
+        files.update(last)
+        paths = list(files)
+    else:
+        for path, data in last.items():
+            writer.write(path, data)
+        paths.extend(last)
+    return Rendered(files, paths, total, timings)
 
 
-def build(config: SiteConfig, out: Path | None, progress: Progress = _quiet) -> BuildResult:
-    """Check the input and, when it has no errors, write the site to `out` (None: don't write)."""
+def build(config: SiteConfig, out: Path | None, progress: Progress = _quiet, workers: int | None = None,
+          strict: bool = False) -> BuildResult:
+    """Check the input and, when it has no errors (with `strict`, no warnings either), write the
+    site to `out` (None: keep the files in `result.files` instead). The site is written into a
+    temporary folder and swapped in when complete, so a failed build leaves `out` as it was."""
     checked = check(config)
     result = BuildResult(checked, timings=dict(checked.timings))
-    if not result.ok:
+    if not result.ok or (strict and checked.problems.warnings):
         return result
     t0 = time.perf_counter()
-    result.files, result.pages = render_files(config, checked, progress)
-    t1 = time.perf_counter()
-    result.timings["render"] = t1 - t0
-    if out is not None:
-        write_site(result.files, out)
-        result.timings["write"] = time.perf_counter() - t1
+    writer = SiteWriter(out) if out is not None else None
+    try:
+        rendered = render_files(config, checked, progress, writer, workers)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    result.files, result.paths, result.pages = rendered.files, rendered.paths, rendered.pages
+    result.timings.update({f"cpu {k}": v for k, v in rendered.timings.items()})
+    if writer is not None:
+        writer.commit()
+    result.timings["render and write"] = time.perf_counter() - t0
     return result

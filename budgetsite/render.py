@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, Undefined, select_autoescape
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    Template,
+    Undefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import i18n
@@ -71,17 +79,55 @@ def _jsonable(value: object) -> object:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+class TrackingEnvironment(Environment):
+    """An environment that notes what a template reads while `deps` is a set: the id of every
+    record whose attribute it reads, `site.<name>` for the site-wide lists it reads, and
+    `template:<name>` for every template it loads. `serve` uses these to re-render exactly the
+    pages a change touches (budgetsite.incremental)."""
+
+    deps: set[str] | None = None
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        deps = self.deps
+        if deps is not None:
+            if isinstance(obj, Record):
+                deps.add(obj.id)
+            elif isinstance(obj, Site):
+                deps.add(f"site.{attribute}")
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: object, argument: object) -> object:
+        deps = self.deps
+        if deps is not None:
+            if isinstance(obj, Record):
+                deps.add(obj.id)
+            elif isinstance(obj, Site):
+                deps.add(f"site.{argument}")
+        return super().getitem(obj, argument)  # type: ignore[arg-type]
+
+    def get_template(self, name, parent=None, globals=None):  # type: ignore[no-untyped-def]
+        if self.deps is not None and isinstance(name, str):
+            self.deps.add(f"template:{name}")
+        return super().get_template(name, parent, globals)
+
+
 class Renderer:
-    def __init__(self, config: SiteConfig, site: Site, corrector: Corrector, extra_context: dict | None = None):
+    def __init__(self, config: SiteConfig, site: Site, corrector: Corrector, extra_context: dict | None = None,
+                 auto_reload: bool = False, track: bool = False):
         self.config = config
         self.site = site
         self.corrector = corrector
         self.t = i18n.load_translations(config.theme_dirs(), config.language)
         self.assets = Assets(config.theme_dirs())
         loaders = [FileSystemLoader(str(d / "templates")) for d in config.theme_dirs()]
-        env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True),
-                          undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
-                          keep_trailing_newline=True)
+        env_class = TrackingEnvironment if track else Environment
+        env = env_class(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True),
+                        undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True, auto_reload=auto_reload)
+        self.tracking: TrackingEnvironment | None = env if isinstance(env, TrackingEnvironment) else None
+        # auto_reload=False: a build compiles each template once and never stats its file again
+        # (an include or import would otherwise check the file on disk on every page).
+        self._templates: dict[str, Template] = {}
         lang = config.language
         env.filters.update(
             won=lambda m: i18n.format_won(m.won if hasattr(m, "won") else m, lang),
@@ -95,7 +141,7 @@ class Renderer:
             md=self.md, txt=self.txt, plain=plain,
             tojson_attr=lambda v: json.dumps(_jsonable(v), ensure_ascii=False),
             record_for_file=self.record_for_file,
-            records=lambda ids: [r for i in ids or [] if (r := site.get(i)) is not None],
+            records=self.records,
         )
         env.globals.update(t=self.t, url=self.url, asset=self.asset, site=site, config=config,
                            lang=lang, record_url=self.record_url, as_of=self.as_of, as_of_text=self.as_of_text,
@@ -104,7 +150,34 @@ class Renderer:
         env.globals.update(extra_context or {})
         self.env = env
 
+    def use_site(self, site: Site, corrector: Corrector, extra_context: dict | None = None) -> None:
+        """Render from a new model with the same compiled templates (serve, after a data change)."""
+        self.site, self.corrector = site, corrector
+        self.env.globals["site"] = site
+        self.env.globals.update(extra_context or {})
+        self.__dict__.pop("_by_file", None)
+
+    def _note(self, *tokens: str) -> None:
+        deps = self.tracking.deps if self.tracking is not None else None
+        if deps is not None:
+            deps.update(tokens)
+
+    def charts_lookup(self, lookup: Callable[..., list]) -> Callable[..., list]:
+        """`charts_for` for templates; when tracking, a page notes whose charts it asked for."""
+        if self.tracking is None:
+            return lookup
+
+        def charts_for(rec: Record | None = None, page: str | None = None) -> list:
+            self._note(f"charts:{rec.id}" if rec is not None else f"charts:@{page or ''}")
+            return lookup(rec, page)
+        return charts_for
+
     # ---- helpers available to templates -------------------------------------------------
+    def records(self, ids: object) -> list[Record]:
+        wanted = list(ids or [])  # type: ignore[call-overload]
+        self._note(*(str(i) for i in wanted))
+        return [r for i in wanted if (r := self.site.get(i)) is not None]
+
     def url(self, path: str = "") -> str:
         return self.config.base_url + path.lstrip("/")
 
@@ -117,10 +190,13 @@ class Renderer:
     def record_for_file(self, path: str) -> Record | None:
         if not hasattr(self, "_by_file"):
             self._by_file = {rec.file.as_posix(): rec for rec in self.site.records.values()}
-        return self._by_file.get(path)
+        found = self._by_file.get(path)
+        self._note(found.id if found is not None else f"file:{path}")
+        return found
 
     def record_url(self, rid: str) -> str:
         rec = self.site.get(rid)
+        self._note(rid)
         return self.url(rec.url) if rec else ""
 
     def edit_url(self, rec: Record) -> str:
@@ -133,6 +209,7 @@ class Renderer:
         own = rec.get("as_of")
         if isinstance(own, str):
             return own
+        self._note(rec.source.doc)
         doc = self.site.get(rec.source.doc)
         return str(doc.get("report_date")) if doc else ""
 
@@ -142,10 +219,12 @@ class Renderer:
         own = rec.get("as_of")
         if isinstance(own, str):
             return i18n.format_date(own, self.config.language)
+        self._note(rec.source.doc)
         doc = self.site.get(rec.source.doc)
         if doc is None:
             return ""
-        return str(doc.get("report_date_printed") or i18n.format_date(str(doc.get("report_date")), self.config.language))
+        return str(doc.get("report_date_printed")
+                   or i18n.format_date(str(doc.get("report_date")), self.config.language))
 
     def source_text(self, doc: Record) -> list[str]:
         path = self.config.reports_dir / str(doc.get("file"))
@@ -162,10 +241,24 @@ class Renderer:
         return markdown(self.txt(text, rec))
 
     # ---- rendering ----------------------------------------------------------------------
-    def render(self, page: Page) -> bytes:
-        template = self.env.get_template(page.template)
-        html = template.render(page=page, **page.context)
-        return html.encode("utf-8")
+    def render(self, page: Page, deps: set[str] | None = None) -> bytes:
+        """The page's bytes; with `deps` (a tracking renderer), what it read is added to it."""
+        template = self._templates.get(page.template)
+        if template is None:
+            template = self._templates[page.template] = self.env.get_template(page.template)
+        if deps is None or self.tracking is None:
+            return template.render(page=page, **page.context).encode("utf-8")
+        deps.add(f"template:{page.template}")
+        outer, self.tracking.deps = self.tracking.deps, deps
+        try:
+            return template.render(page=page, **page.context).encode("utf-8")
+        finally:
+            self.tracking.deps = outer
+
+    def forget_templates(self) -> None:
+        """Compile every template again on next use (serve, after a template changed)."""
+        self._templates.clear()
+        self.env.cache.clear()  # type: ignore[union-attr]
 
     def template_for(self, candidates: list[str]) -> str:
         for name in candidates:

@@ -294,21 +294,30 @@ def validate_schema(rec: RawRecord, schema_dir: Path) -> list[Problem]:
     return out
 
 
-def _refs(value: object, path: tuple) -> Iterator[tuple[tuple, str, str]]:
+def _refs(value: object, path: tuple) -> list[tuple[tuple, str, str]]:
     """Every (path, field name, referenced id) inside a record."""
+    out: list[tuple[tuple, str, str]] = []
+    _collect_refs(value, path, out)
+    return out
+
+
+def _collect_refs(value: object, path: tuple, out: list[tuple[tuple, str, str]]) -> None:
+    # A plain recursive walk: this runs over every value of every record, so it avoids generators.
     if isinstance(value, dict):
         for k, v in value.items():
-            if k in REF_FIELDS and isinstance(v, str):
-                yield (*path, k), k, v
-            elif k in REF_FIELDS and isinstance(v, list):
+            if isinstance(v, str):
+                if k in REF_FIELDS:
+                    out.append(((*path, k), k, v))
+            elif isinstance(v, list) and k in REF_FIELDS:
                 for i, item in enumerate(v):
                     if isinstance(item, str):
-                        yield (*path, k, i), k, item
-            else:
-                yield from _refs(v, (*path, k))
+                        out.append(((*path, k, i), k, item))
+            elif isinstance(v, (dict, list)):
+                _collect_refs(v, (*path, k), out)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _refs(item, (*path, i))
+            if isinstance(item, (dict, list)):
+                _collect_refs(item, (*path, i), out)
 
 
 def validate_links(records: list[RawRecord]) -> list[Problem]:
@@ -340,6 +349,8 @@ def validate_links(records: list[RawRecord]) -> list[Problem]:
         for path, name, target in _refs(rec.data, ()):
             want = REF_FIELDS[name]
             want = rec.kind if want == "=" else want
+            if target in kind_of and want in ("*", kind_of[target]):
+                continue  # the usual case: no message, so no need to know where it stands
             line, col = rec.where(path)
             dotted = ".".join(map(str, path))
             if target not in kind_of:

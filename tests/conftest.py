@@ -23,6 +23,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Chart images are content-addressed: every throwaway project copy of this session shares them.
+    os.environ.setdefault("BUDGETSITE_CHART_CACHE", str(ROOT / ".build-cache" / "charts"))
+
+
 def copy_project(dest: Path, with_data: bool = True) -> Path:
     """A throwaway copy of the project (config, schema, theme, content, reports, data)."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -1,30 +1,31 @@
 """Stage 4a — charts: Plotly figures built from the model, each with a permanent page,
-downloads, a static image and an embed. (Filled in by the charts work; this is the contract.)"""
+downloads, a static image and an embed.
+
+    specs      which charts exist (budget_specs, audit_specs, indicator_specs), ids in ids.py
+    figures    the Plotly figure of each kind (basic-bundle trace types only)
+    images     SVG and PNG drawn once by kaleido + Chromium, cached by content hash
+    downloads  data.csv and data.json
+    pages      every file under /charts/
+
+This module is the contract the pipeline and the templates use."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..config import SiteConfig
 from ..model import Record, Site
+from .chart import Chart, Column, DataTable, Row
+from .images import ChartImageError
+from .pages import chart_files as _chart_files
+from .specs import all_charts
 
-
-@dataclass
-class Chart:
-    id: str
-    title: str
-    summary: str
-    records: list[str] = field(default_factory=list)  # ids of the records whose pages show it
-    pages: list[str] = field(default_factory=list)  # overview pages that show it: "execution", "audits", "home"
-
-    @property
-    def url(self) -> str:
-        return f"charts/{self.id}/"
+__all__ = ["Chart", "ChartImageError", "Column", "DataTable", "Row", "build_charts", "chart_files",
+           "charts_lookup"]
 
 
 def build_charts(site: Site, config: SiteConfig) -> list[Chart]:
-    return []
+    return all_charts(site, config)
 
 
 def charts_lookup(charts: list[Chart]) -> Callable[..., list[Chart]]:
@@ -45,4 +46,4 @@ def charts_lookup(charts: list[Chart]) -> Callable[..., list[Chart]]:
 
 
 def chart_files(charts: list[Chart], renderer, config: SiteConfig) -> dict[str, bytes]:
-    return {}
+    return _chart_files(charts, renderer, config)
