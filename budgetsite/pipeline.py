@@ -19,7 +19,7 @@ from .render import Page, Renderer, record_pages
 from .search_docs import search_docs
 from .text import Corrector
 from .validate import validate_records
-from .workers import MIN_PAGES_FOR_WORKERS, Files, Task, jobs, run_tasks
+from .workers import MIN_PAGES_FOR_WORKERS, Deps, Files, Task, jobs, run_tasks
 from .write import FileWriter, SiteWriter
 
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
@@ -109,18 +109,29 @@ class Rendered:
     paths: list[str]  # every file, written or not
     pages: int
     timings: dict[str, float]  # CPU seconds per kind of task
+    deps: Deps = field(default_factory=dict)  # page → what it read, when tracked (serve)
+    renderer: Renderer | None = None
+    chart_list: list = field(default_factory=list)
+    page_list: list[Page] = field(default_factory=list)
+
+
+def extra_context(checked: Checked) -> dict:
+    """Template globals besides the model: the content pages (menu) and all corrections."""
+    assert checked.corrector is not None
+    return {"content_pages": checked.content, "corrections": checked.corrector.all()}
 
 
 def render_files(config: SiteConfig, checked: Checked, progress: Progress = _quiet,
-                 writer: FileWriter | None = None, workers: int | None = None) -> Rendered:
+                 writer: FileWriter | None = None, workers: int | None = None, track: bool = False) -> Rendered:
     """Every file of the site. With a `writer`, files are written as they are made instead of
-    being kept in memory. Large sites render on every core (budgetsite.workers)."""
+    being kept in memory. Large sites render on every core (budgetsite.workers). With `track`,
+    each page's dependencies are noted too (budgetsite.incremental)."""
     site, corrector = checked.site, checked.corrector
     assert site is not None and corrector is not None
-    renderer = Renderer(config, site, corrector, {"content_pages": checked.content, "corrections": corrector.all()})
+    renderer = Renderer(config, site, corrector, extra_context(checked), track=track)
     # The model's derived parts every task reads, computed once before the work is shared out.
     chart_list = charts.build_charts(site, config)
-    renderer.env.globals["charts_for"] = charts.charts_lookup(chart_list)
+    renderer.env.globals["charts_for"] = renderer.charts_lookup(charts.charts_lookup(chart_list))
     page_list = pages(site, checked.content, renderer)
     total = len(page_list)
     twin_list = [rec for kind in sitefiles.TWIN_KINDS for rec in site.kind(kind)]
@@ -129,8 +140,19 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
         docs = search_docs(site, corrector, checked.content, chart_list)
         return [(f"search/{name}", data) for name, data in search.build_index(docs).items()]
 
-    def page_files(i: int, j: int) -> Callable[[], Files]:
-        return lambda: [(p.path, renderer.render(p)) for p in page_list[i:j]]
+    def page_files(i: int, j: int) -> Callable[[], Files | tuple[Files, Deps]]:
+        if not track:
+            return lambda: [(p.path, renderer.render(p)) for p in page_list[i:j]]
+
+        def tracked() -> tuple[Files, Deps]:
+            files: Files = []
+            deps: Deps = {}
+            for p in page_list[i:j]:
+                read: set[str] = set()
+                files.append((p.path, renderer.render(p, read)))
+                deps[p.path] = frozenset(read)
+            return files, deps
+        return tracked
 
     def twin_files(i: int, j: int) -> Callable[[], Files]:
         return lambda: [(f"{r.kind}/{r.id}.json", sitefiles.record_json(r, config)) for r in twin_list[i:j]]
@@ -169,8 +191,10 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
     files: dict[str, bytes] = {}
     paths: list[str] = []
     timings: dict[str, float] = {}
-    for task, made, cpu in run_tasks(tasks, writer, use, advance):
+    all_deps: Deps = {}
+    for task, made, deps, cpu in run_tasks(tasks, writer, use, advance):
         timings[task.name] = timings.get(task.name, 0.0) + cpu
+        all_deps.update(deps)
         if writer is None:
             files.update(made)  # type: ignore[arg-type]
         else:
@@ -193,7 +217,7 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
         for path, data in last.items():
             writer.write(path, data)
         paths.extend(last)
-    return Rendered(files, paths, total, timings)
+    return Rendered(files, paths, total, timings, all_deps, renderer, chart_list, page_list)
 
 
 def build(config: SiteConfig, out: Path | None, progress: Progress = _quiet, workers: int | None = None,

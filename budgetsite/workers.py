@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .write import FileWriter
 
 Files = list[tuple[str, bytes]]
+Deps = dict[str, frozenset[str]]  # page path → what it read (when the renderer tracks)
 
 # Below this many pages forking costs more than it saves (tiny fixture sites in tests).
 MIN_PAGES_FOR_WORKERS = 200
@@ -28,7 +29,7 @@ MIN_PAGES_FOR_WORKERS = 200
 @dataclass
 class Task:
     name: str
-    run: Callable[[], Files]
+    run: Callable[[], Files | tuple[Files, Deps]]
     cost: float  # rough relative cost, for the order of scheduling
     pages: int = 0  # pages among its files, for progress
 
@@ -49,14 +50,15 @@ _TASKS: list[Task] = []
 _WRITER: FileWriter | None = None
 
 
-def _work(i: int) -> tuple[int, Files | list[str], float]:
+def _work(i: int) -> tuple[int, Files | list[str], Deps, float]:
     start = time.process_time()
-    files = _TASKS[i].run()
+    made = _TASKS[i].run()
+    files, deps = made if isinstance(made, tuple) else (made, {})
     if _WRITER is None:
-        return i, files, time.process_time() - start
+        return i, files, deps, time.process_time() - start
     for path, data in files:
         _WRITER.write(path, data)
-    return i, [path for path, _ in files], time.process_time() - start
+    return i, [path for path, _ in files], deps, time.process_time() - start
 
 
 def _worker_init() -> None:
@@ -64,17 +66,19 @@ def _worker_init() -> None:
 
 
 def run_tasks(tasks: list[Task], writer: FileWriter | None, workers: int,
-              progress: Callable[[int], None] = lambda n: None) -> Iterator[tuple[Task, Files | list[str], float]]:
-    """Run every task; yield (task, its files or their paths when written, CPU seconds) in task order."""
+              progress: Callable[[int], None] = lambda n: None
+              ) -> Iterator[tuple[Task, Files | list[str], Deps, float]]:
+    """Run every task; yield (task, its files or their paths when written, what its pages read,
+    CPU seconds) in task order."""
     global _WRITER
     _TASKS[:] = tasks
     _WRITER = writer
-    results: dict[int, tuple[Files | list[str], float]] = {}
+    results: dict[int, tuple[Files | list[str], Deps, float]] = {}
     try:
         if workers <= 1 or len(tasks) <= 1:
             for i in range(len(tasks)):
-                _, files, cpu = _work(i)
-                results[i] = (files, cpu)
+                _, files, deps, cpu = _work(i)
+                results[i] = (files, deps, cpu)
                 progress(tasks[i].pages)
         else:
             order = sorted(range(len(tasks)), key=lambda i: -tasks[i].cost)  # longest first
@@ -83,8 +87,8 @@ def run_tasks(tasks: list[Task], writer: FileWriter | None, workers: int,
             try:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(min(workers, len(tasks)), initializer=_worker_init) as pool:
-                    for i, files, cpu in pool.imap_unordered(_work, order):
-                        results[i] = (files, cpu)
+                    for i, files, deps, cpu in pool.imap_unordered(_work, order):
+                        results[i] = (files, deps, cpu)
                         progress(tasks[i].pages)
             finally:
                 gc.unfreeze()
@@ -92,5 +96,4 @@ def run_tasks(tasks: list[Task], writer: FileWriter | None, workers: int,
         _TASKS.clear()
         _WRITER = None
     for i, task in enumerate(tasks):
-        files, cpu = results[i]
-        yield task, files, cpu
+        yield (task, *results[i])
