@@ -39,7 +39,8 @@ YEARS = (2019, 2020, 2021)
 STATUSES = (("추진완료", 45), ("추진 중", 35), ("검토 중", 12), ("미반영", 8))
 CATEGORIES = (("시정·처리요구사항", 45), ("건의사항", 45), ("기타(자료제출 등)", 10))
 STAGES = ("실적", "계획", "신규·중점")
-SECTION_HEADINGS = ("사업개요", "추진경과", "추진실적", "추진실적 및 계획", "향후계획", "추진방향", "문제점 및 개선방안")
+SECTION_HEADINGS = ("사업개요", "추진경과", "추진실적", "추진실적 및 계획", "향후계획", "추진방향",
+                    "문제점 및 개선방안")
 UNITS = ("백만원", "백만원", "백만원", "천원")
 ACCOUNTS = ("일반회계", "일반회계", "일반회계", "중소기업육성기금", "도시개발특별회계")
 TOPICS = ("노동", "일자리", "소상공인", "공정경제", "사회적경제", "민생", "관광", "산업", "투자", "창업", "청년",
@@ -219,7 +220,8 @@ class Generator:
                 "id": src.id, "title": f"{year} {bureau.name} 주요업무보고", "file": file, "issuer": bureau.id,
                 "jurisdiction": bureau.jurisdiction,
                 "council_session": f"제{280 + i}회 {bureau.jurisdiction}의회 {'정례회' if month > 8 else '임시회'}",
-                "committee": f"{self.pick(TOPICS)}위원회", "report_date": f"{year}-{month:02d}-{self.rng.randint(1, 28):02d}",
+                "committee": f"{self.pick(TOPICS)}위원회",
+                "report_date": f"{year}-{month:02d}-{self.rng.randint(1, 28):02d}",
                 "year": year, "source": {"doc": src.id, "lines": f"1-{src.lines}"},
                 "as_of": [{"what": "예산", "date": f"{year}-{max(1, month - 1):02d}-20", "lines": self.lines(src)}],
                 "summary": " ".join(self.pick(self.t.sentences) for _ in range(2)),
@@ -259,7 +261,8 @@ class Generator:
                     rec["legal_basis"] = [f"「{self.pick(TOPICS)} 진흥에 관한 조례」 제{self.rng.randint(2, 30)}조"]
                 amount = self.rng.randint(50, 90_000)
                 rec["budget_text"] = f"총사업비 : {amount:,}백만원"
-                rec["facts"] = [{"label": "총사업비", "value": f"{amount:,}", "unit": "백만원", "lines": self.lines(src)}]
+                rec["facts"] = [{"label": "총사업비", "value": f"{amount:,}", "unit": "백만원",
+                                 "lines": self.lines(src)}]
                 self.add("programs", rec)
                 ids.append(pid)
             by_source[src.id] = ids

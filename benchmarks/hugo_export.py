@@ -36,9 +36,10 @@ def _link(rec: Record | None) -> dict | None:
 
 
 def _budget_row(line: BudgetLine) -> dict:
+    budget, spent = line.budget, line.spent
     return {"title": line.name, "url": f"/{line.url}", "org": _link(line.org), "year": line.year,
-            "budget": format_printed(line.budget) if line.budget else "", "budget_won": line.budget.won if line.budget else "",
-            "spent": format_printed(line.spent) if line.spent else "", "spent_won": line.spent.won if line.spent else "",
+            "budget": format_printed(budget) if budget else "", "budget_won": budget.won if budget else "",
+            "spent": format_printed(spent) if spent else "", "spent_won": spent.won if spent else "",
             "rate": format_rate(line.rate_computed) if line.rate_computed is not None else "",
             "rate_value": str(line.rate_computed) if line.rate_computed is not None else "",
             "rate_stated": line.rate_stated, "rate_agrees": line.rate_agrees, "unit": line.unit,
@@ -107,8 +108,8 @@ def _budget(b: BudgetLine, site: Site, t) -> tuple[dict, str]:
               "rate_value": float(b.rate_computed) if b.rate_computed is not None else None,
               "rate_formula": f"{format_printed(b.spent)} ÷ {format_printed(b.budget)}" if b.spent and b.budget else "",
               "rate_agrees": b.rate_agrees, "rate_stated": b.rate_stated, "unit": b.unit, "figures": figures,
-              "change_stated": d.get("change_stated"), "funding": [{"label": t(f"fields.{k}"), "printed": format_printed(m)}
-                                                                   for k, m in b.funding.items()],
+              "change_stated": d.get("change_stated"),
+              "funding": [{"label": t(f"fields.{k}"), "printed": format_printed(m)} for k, m in b.funding.items()],
               "programs": _list(b.programs), "children": [_budget_row(c) for c in b.children]}
     body = _md_sections([(t(f"fields.{n}"), d.get(n)) for n in ("overview", "progress", "plan")])
     return params, body
@@ -127,7 +128,8 @@ def _audit(a: AuditItem, site: Site, t) -> tuple[dict, str]:
 
 def _org(o: OrgUnit, site: Site, t) -> tuple[dict, str]:
     d = o.data
-    params = {"type": d.get("type"), "jurisdiction": d.get("jurisdiction"), "parent_id": o.parent.id if o.parent else "",
+    params = {"type": d.get("type"), "jurisdiction": d.get("jurisdiction"),
+              "parent_id": o.parent.id if o.parent else "",
               "ancestors": [_link(a) for a in o.ancestors()], "name_variants": d.get("name_variants"),
               "predecessors": _list(o.predecessors), "successors": _list(o.successors), "children": _list(o.children),
               "child_ids": [c.id for c in o.children],

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,7 +53,7 @@ def _digest(*paths: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def dataset(records: int | None) -> tuple[Path, Path]:
+def dataset(records: int | None, with_hugo: bool = True) -> tuple[Path, Path]:
     """(project folder, Hugo folder) for N records, generated and exported unless already there."""
     if records is None:
         base, project = OUT / "real", ROOT
@@ -68,6 +68,8 @@ def dataset(records: int | None) -> tuple[Path, Path]:
             run([PYTHON, str(HERE / "generate.py"), "--records", str(records), "--out", str(project)], check=True)
             stamp.write_text(stamp_project)
     hugo = base / "hugo"
+    if not with_hugo:
+        return project, hugo
     stamp_hugo = stamp_project + _digest(HERE / "hugo_export.py", HERE / "hugo")
     stamp = base / "hugo.stamp"
     if records is None:  # the real data changes under us: always export again
@@ -337,7 +339,7 @@ class ServerLog(threading.Thread):
 
 
 def incremental(records: int | None, rounds: int) -> None:
-    project, _ = dataset(records)
+    project, _ = dataset(records, with_hugo=False)
     if records is None:  # never edit the repository's own data
         copy = OUT / "real" / "project"
         if copy.exists():
@@ -371,8 +373,8 @@ def incremental(records: int | None, rounds: int) -> None:
             original = originals.setdefault(path, path.read_bytes())
             text = path.read_bytes().decode("utf-8")
             marker = f"벤치마크수정{i}"
-            changed, n = re.subn(rf"^({key}: )(.*)$", lambda m: f"{m.group(1)}{marker} {m.group(2)}", text,
-                                 count=1, flags=re.M)
+            changed, n = re.subn(rf"^({key}: )(.*)$", lambda m, mark=marker: f"{m.group(1)}{mark} {m.group(2)}",
+                                 text, count=1, flags=re.M)
             if not n:
                 continue
             page = out / kind / path.stem / "index.html"

@@ -12,7 +12,7 @@ from . import checks as checks_mod
 from .config import SiteConfig
 from .content import ContentPage, load_content
 from .inputs import RecordCache
-from .load import load_records
+from .load import RawRecord, load_records
 from .model import Site, build_site
 from .problems import Problems
 from .render import Page, Renderer, record_pages
@@ -72,8 +72,18 @@ def check(config: SiteConfig, use_cache: bool = True) -> Checked:
     timings = {"load": t1 - t0, "validate": t2 - t1}
     if problems.errors:
         return Checked(None, content, problems, timings=timings)
+    checked = model(config, raws, content, problems)
+    checked.timings = {**timings, "model": time.perf_counter() - t2}
+    return checked
+
+
+def model(config: SiteConfig, raws: list[RawRecord], content: list[ContentPage], problems: Problems,
+          changes: list[history.Change] | None = None) -> Checked:
+    """The site model of valid records, with its computed checks (as warnings in `problems`).
+    `changes`: the git history when already known (serve)."""
     site = build_site(raws)
-    changes = history.data_changes(config.root)
+    if changes is None:
+        changes = history.data_changes(config.root)
     dates = history.last_changed(changes)
     for rec in site.records.values():
         rec.updated = dates.get(rec.file.as_posix(), "")
@@ -83,8 +93,7 @@ def check(config: SiteConfig, use_cache: bool = True) -> Checked:
             rec.corrections = corrector.found_in(rec)
     found = checks_mod.run_checks(site)
     problems.extend(checks_mod.as_problems(site, found))
-    timings["model"] = time.perf_counter() - t2
-    return Checked(site, content, problems, corrector, timings, changes)
+    return Checked(site, content, problems, corrector, {}, changes)
 
 
 def pages(site: Site, content: list[ContentPage], renderer: Renderer) -> list[Page]:

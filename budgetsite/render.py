@@ -79,30 +79,35 @@ def _jsonable(value: object) -> object:
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+# Record attributes the model computes from *other* records' links (reverse links).
+REVERSE_LINKS = frozenset({"related", "children", "successors", "duplicates", "data_notes", "records", "descendants"})
+
+
 class TrackingEnvironment(Environment):
     """An environment that notes what a template reads while `deps` is a set: the id of every
-    record whose attribute it reads, `site.<name>` for the site-wide lists it reads, and
-    `template:<name>` for every template it loads. `serve` uses these to re-render exactly the
-    pages a change touches (budgetsite.incremental)."""
+    record whose attribute it reads (and `<id>@` when it reads the record's reverse links, which
+    change when another record links to it or stops), `site.<name>` for the site-wide lists it
+    reads, and `template:<name>` for every template it loads. `serve` uses these to re-render
+    exactly the pages a change touches (budgetsite.incremental)."""
 
     deps: set[str] | None = None
 
+    def _read(self, deps: set[str], obj: object, name: object) -> None:
+        if isinstance(obj, Record):
+            deps.add(obj.id)
+            if name in REVERSE_LINKS:
+                deps.add(f"{obj.id}@")
+        elif isinstance(obj, Site):
+            deps.add(f"site.{name}")
+
     def getattr(self, obj: object, attribute: str) -> object:
-        deps = self.deps
-        if deps is not None:
-            if isinstance(obj, Record):
-                deps.add(obj.id)
-            elif isinstance(obj, Site):
-                deps.add(f"site.{attribute}")
+        if self.deps is not None:
+            self._read(self.deps, obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: object, argument: object) -> object:
-        deps = self.deps
-        if deps is not None:
-            if isinstance(obj, Record):
-                deps.add(obj.id)
-            elif isinstance(obj, Site):
-                deps.add(f"site.{argument}")
+        if self.deps is not None:
+            self._read(self.deps, obj, argument)
         return super().getitem(obj, argument)  # type: ignore[arg-type]
 
     def get_template(self, name, parent=None, globals=None):  # type: ignore[no-untyped-def]
@@ -156,6 +161,9 @@ class Renderer:
         self.env.globals["site"] = site
         self.env.globals.update(extra_context or {})
         self.__dict__.pop("_by_file", None)
+        # An imported macro template keeps the globals of its first import: import it again.
+        for template in list((self.env.cache or {}).values()) + list(self._templates.values()):
+            template._module = None
 
     def _note(self, *tokens: str) -> None:
         deps = self.tracking.deps if self.tracking is not None else None
