@@ -159,6 +159,8 @@ class LiveSite:
         self.site_wide: set[str] = set()  # files of step 3 (search index, downloads)
         self._child: int | None = None  # pid of step 3's process
         self._child_reader: threading.Thread | None = None
+        self.pending: set[Path] = set()  # files of a change that had errors: looked at again next time
+        self.templates: set[Path] = set()  # template files when the site was last built
 
     # ---- full build ---------------------------------------------------------------------------
     def build(self) -> Outcome:
@@ -184,7 +186,17 @@ class LiveSite:
             self._set_deps(path, tokens)
         self.chart_sigs = _chart_sigs(rendered.chart_list)
         self.paths = set(rendered.paths)
+        self.pending.clear()
+        self.templates = {p.resolve() for d in self.config.theme_dirs() for p in (d / "templates").rglob("*")
+                          if p.is_file()}
         self.site_wide = {p for p in self.paths if p.startswith(("search/", exports.FOLDER)) and p not in self.pages}
+        # The workers compiled the templates, this process did not: compile them now, so the first
+        # edit's page is not slowed by it (one small page per template renders them all).
+        warmed: set[str] = set()
+        for page in rendered.page_list:
+            if page.template not in warmed and "records" not in page.context and rendered.renderer is not None:
+                warmed.add(page.template)
+                rendered.renderer.render(page)
         return Outcome(True, written=rendered.paths, pages=rendered.pages, full=True,
                        seconds=time.perf_counter() - start)
 
@@ -227,19 +239,24 @@ class LiveSite:
         """Bring the site up to date with the files in `changed` (absolute paths)."""
         start = time.perf_counter()
         kinds: dict[str, list[Path]] = {"data": [], "template": [], "site": []}
-        for p in sorted({Path(p).resolve() for p in changed}):
+        for p in sorted({Path(p).resolve() for p in changed} | self.pending):
             what = self.relevant(p)
             if what:
                 kinds[what].append(p)
         data_dir = self.config.data_dir.resolve()
-        if self.checked is None or kinds["site"] or any(
+        new_or_gone = [p for p in kinds["template"] if p.exists() != (p in self.templates)]
+        if self.checked is None or kinds["site"] or new_or_gone or any(
                 p.relative_to(data_dir).parts[0] in GLOBAL_KINDS for p in kinds["data"]):
-            return self.build()
+            outcome = self.build()  # a new or removed template may change which template a page uses
+            self.pending = set() if outcome.ok else set(kinds["data"] + kinds["template"] + kinds["site"])
+            return outcome
         outcome = Outcome(True)
         if kinds["data"]:
             outcome = self._update_data(kinds["data"], start)
             if not outcome.ok:
+                self.pending = set(kinds["data"])  # until they are fixed, every update looks at them
                 return outcome
+            self.pending.clear()
         if kinds["template"]:
             more = self._update_templates(kinds["template"])
             outcome.written += more.written
@@ -289,12 +306,14 @@ class LiveSite:
         # Step 2: the model again, and every file that shows what changed.
         self.cancel_site_wide()
         ordered = sorted(raws.values(), key=_order_key)
-        link_problems = [p for p in validate_links(ordered) if p.severity == "error"]
+        with pipeline.no_gc():
+            link_problems = [p for p in validate_links(ordered) if p.severity == "error"]
+            if not link_problems:
+                checked = pipeline.model(config, ordered, self.checked.content, Problems(), self.checked.changes)
         if link_problems:
             if first is not None:  # put back what step 1 wrote: the site stays as it was
                 _write_atomic(self.out, first.path, renderer.render(first))
             return Outcome(False, link_problems)
-        checked = pipeline.model(config, ordered, self.checked.content, Problems(), self.checked.changes)
         site = checked.site
         assert site is not None
         renderer.use_site(site, checked.corrector, pipeline.extra_context(checked))  # type: ignore[arg-type]

@@ -108,3 +108,46 @@ class RecordCache:
         except OSError:
             return
         self.entries, self.stats = fresh, dict(self.new_stats)
+
+
+class FileMemo:
+    """Files a pure function made from inputs with this digest, kept in .build-cache/<name>/.
+
+    For the search index: a function of the search documents alone (and of the code that makes
+    it), costly at 50,000 records, and the same in every build where no record's text changed
+    (a template, style or configuration change; `serve` after one). Only the latest is kept."""
+
+    def __init__(self, root: Path, name: str, code: list[Path]):
+        self.dir = root / ".build-cache" / name
+        self.hash = hashlib.sha256()
+        for path in code:
+            self.hash.update(path.read_bytes())
+
+    def add(self, *parts: object) -> None:
+        for part in parts:
+            self.hash.update(str(part).encode() + b"\x1f")
+        self.hash.update(b"\x1e")
+
+    @property
+    def path(self) -> Path:
+        return self.dir / f"{self.hash.hexdigest()[:32]}.marshal"
+
+    def get(self) -> list[tuple[str, bytes]] | None:
+        try:
+            files = marshal.loads(self.path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return files if isinstance(files, list) else None
+
+    def put(self, files: list[tuple[str, bytes]]) -> None:
+        path = self.path
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(files))
+            os.replace(tmp, path)
+            for old in self.dir.glob("*.marshal"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except (OSError, ValueError):
+            return

@@ -8,6 +8,7 @@ only files with problems pay for it. An unchanged file is not parsed at all when
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -241,7 +242,7 @@ def _parse_all(todo: list[tuple[Path, bytes]], workers: int) -> list[dict | None
     try:
         step = max(200, len(todo) // (workers * 8))
         chunks = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable) as pool:
             for part in pool.imap_unordered(_parse_chunk, chunks):
                 for i, data in part:
                     results[i] = data

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
+import importlib.metadata
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, exports, history, search, sitefiles
+from . import charts, history, search, sitefiles
 from . import checks as checks_mod
 from .config import SiteConfig
 from .content import ContentPage, load_content
-from .inputs import RecordCache
+from .inputs import FileMemo, RecordCache
 from .load import RawRecord, load_records
 from .model import Site, build_site
 from .problems import Problems
@@ -57,6 +62,25 @@ def check(config: SiteConfig, use_cache: bool = True) -> Checked:
     """Load and validate all input. The site model is built only when there are no errors.
     With `use_cache`, files parsed and schema-checked by an earlier build are taken from
     .build-cache/inputs/ by content hash (budgetsite.inputs)."""
+    with no_gc():
+        return _check(config, use_cache)
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while the model is made: everything made then lives until
+    the build ends, so the collector would only walk it again and again as it grows (40% of the
+    time of `check` at 50,000 records)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check(config: SiteConfig, use_cache: bool) -> Checked:
     t0 = time.perf_counter()
     problems = Problems()
     cache = RecordCache(config.root, config.schema_dir) if use_cache else None
@@ -147,7 +171,35 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
 
     def search_files() -> Files:
         docs = search_docs(site, corrector, checked.content, chart_list)
-        return [(f"search/{name}", data) for name, data in search.build_index(docs).items()]
+        memo = FileMemo(config.root, "search", [Path(search.__file__)])
+        memo.add(sys.version)
+        for d in docs:
+            memo.add(d.url, d.type, d.title, d.text, d.org, d.year, d.status)
+        files = memo.get()
+        if files is None:
+            files = [(f"search/{name}", data) for name, data in search.build_index(docs).items()]
+            memo.put(files)
+        return files
+
+    def export_files() -> Files:
+        # The downloads depend on every record and on how they are read and shown: the memo's key
+        # holds the records' content hashes, the code, the theme, the schemas, the content pages and the config.
+        memo = FileMemo(config.root, "exports", sorted(Path(__file__).parent.rglob("*.py")))
+        memo.add(sys.version, *(importlib.metadata.version(m) for m in ("openpyxl", "jinja2")), repr(config))
+        for folder in (*config.theme_dirs(), config.schema_dir):  # the schemas give columns and enums
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    memo.add(path.relative_to(folder).as_posix(), hashlib.sha256(path.read_bytes()).hexdigest())
+        for c in checked.content:
+            memo.add(c.slug, c.title, c.order)
+        for rec in site.records.values():
+            memo.add(rec.kind, rec.file.as_posix(), rec.raw.digest)
+        files = memo.get()
+        if files is None:
+            from . import exports  # openpyxl takes a quarter of a second to import: only when needed
+            files = list(exports.export_files(site, config, renderer).items())
+            memo.put(files)
+        return files
 
     def page_files(i: int, j: int) -> Callable[[], Files | tuple[Files, Deps]]:
         if not track:
@@ -170,7 +222,7 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
     tasks = [Task("assets", lambda: list(renderer.assets.files.items()), 0),
              Task("charts", lambda: list(charts.chart_files(chart_list, renderer, config).items()), n * 0.05),
              Task("search", search_files, n * 0.4),
-             Task("exports", lambda: list(exports.export_files(site, config, renderer).items()), n * 0.4)]
+             Task("exports", export_files, n * 0.4)]
     # A list page costs about one row per record; record pages go in chunks of a few hundred.
     singles = [i for i, p in enumerate(page_list) if "records" in p.context]
     for i in singles:

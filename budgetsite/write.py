@@ -48,22 +48,41 @@ class SiteWriter(FileWriter):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.out.with_name(f".{self.out.name}.tmp")
-        self.old = self.out.with_name(f".{self.out.name}.old")
-        for stale in (self.tmp, self.old):
-            if stale.exists():
-                shutil.rmtree(stale)
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp)
+        for stale in self.out.parent.glob(f".{self.out.name}.old*"):  # left by an interrupted build
+            shutil.rmtree(stale, ignore_errors=True)
         self.tmp.mkdir()
         super().__init__(self.tmp)
 
     def commit(self) -> None:
+        old = None
         if self.out.exists():
-            os.replace(self.out, self.old)
+            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+            os.replace(self.out, old)
         os.replace(self.tmp, self.out)
-        if self.old.exists():
-            shutil.rmtree(self.old)
+        if old is not None:
+            _remove_in_background(old)
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Delete the previous site after the new one is in place, without making the build wait:
+    removing tens of thousands of files takes seconds, and nothing needs them gone at once."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # a child that starts a grandchild and exits, so nobody has to wait for the deletion
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:

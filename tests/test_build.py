@@ -175,3 +175,27 @@ def test_money_normalises_units_and_rates() -> None:
     assert float(rate(Money.parse(58, "백만원"), Money.parse(215, "백만원"))) == pytest.approx(26.976, abs=1e-3)
     assert rate_matches(92.3, rate(Money.parse(673617, "백만원"), Money.parse(729867, "백만원")))
     assert rate_matches(76.2, rate(Money.parse(64795, "천원"), Money.parse(85094, "천원"))) is False
+
+
+def test_a_rebuild_after_an_edit_makes_fresh_downloads_and_search(tmp_path: Path) -> None:
+    """The search index and the downloads are kept in .build-cache between builds: an edited
+    record or schema must still reach them."""
+    root = copy_project(tmp_path / "p")
+    out = tmp_path / "_site"
+    assert pipeline.build(load_config(root), out).ok
+    before = {p: (out / p).read_bytes() for p in ("data/programs.csv", "data/programs.json")}
+    path = root / "data/programs/s000-p-2-7-night-market.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 서울밤도깨비야시장 운영",
+                                                             "name: 서울밤도깨비야시장 운영 개편안"), encoding="utf-8")
+    assert pipeline.build(load_config(root), out).ok
+    for rel, old in before.items():
+        now = (out / rel).read_bytes()
+        assert now != old and "서울밤도깨비야시장 운영 개편안" in now.decode("utf-8-sig"), rel
+    shards = [p for p in (out / "search").rglob("*") if p.is_file() and "개편안".encode() in p.read_bytes()]
+    assert shards, "the search index does not hold the new name"
+    # a schema change (its enum labels go into the data package) also makes new downloads
+    package = (out / "data/datapackage.json").read_bytes()
+    schema = root / "schema/audits.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"미반영"', '"미반영", "보류"'), encoding="utf-8")
+    assert pipeline.build(load_config(root), out).ok
+    assert "보류" not in package.decode() and "보류" in (out / "data/datapackage.json").read_text(encoding="utf-8")
