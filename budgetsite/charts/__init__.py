@@ -3,7 +3,7 @@ downloads, a static image and an embed.
 
     specs      which charts exist (budget_specs, audit_specs, indicator_specs), ids in ids.py
     figures    the Plotly figure of each kind (basic-bundle trace types only)
-    images     SVG and PNG drawn once by kaleido + Chromium, cached by content hash
+    images     SVG and PNG drawn once by kaleido + Chromium with the theme's font, cached by content hash
     downloads  data.csv and data.json
     pages      every file under /charts/
 

@@ -24,7 +24,11 @@ class FigureText:
     subtitle: str  # as-of date and unit
     source: str  # the source reports
 
-FONT = "'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', NanumGothic, sans-serif"
+# The static images are drawn with the theme's own font (themes/default/fonts/, see images.py),
+# so it comes first; the interactive chart in a reader's browser, which has no such font unless
+# installed, falls through to the usual Korean system fonts.
+CHART_FONT = "NanumSquare"
+FONT = f"{CHART_FONT}, 'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', NanumGothic, sans-serif"
 INK, MUTED, GRID = "#1b1f24", "#4f5862", "#e3e7eb"
 ACCENT, LIGHT, GREY = "#0b57a4", "#9cc3e6", "#a3acb5"
 # Okabe–Ito colours: told apart with every common colour-vision deficiency.

@@ -13,7 +13,7 @@ from ..render import Page, Renderer
 from .chart import Chart
 from .downloads import csv_bytes, json_bytes
 from .figures import figure_json
-from .images import render_images
+from .images import fonts_dir, render_images
 
 # Embed snippets live on other sites for years, so the resizer they load must keep its URL:
 # it is copied here without the content hash the theme's assets get.
@@ -80,7 +80,7 @@ def _meta(chart: Chart, renderer: Renderer, context: dict) -> dict:
 
 
 def chart_files(charts: list[Chart], renderer: Renderer, config: SiteConfig) -> dict[str, bytes]:
-    images = render_images(charts, cache_dir(config))
+    images = render_images(charts, cache_dir(config), fonts_dir(config.theme_dirs()))
     files: dict[str, bytes] = {}
     id_header = renderer.t("charts.columns.id")
     for chart in charts:
