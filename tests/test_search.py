@@ -309,6 +309,22 @@ def test_title_matches_come_first(index_dir: Path) -> None:
 
 
 @needs_node
+def test_results_rank_by_score_then_doc_order(tmp_path: Path) -> None:
+    rnd = random.Random(3)
+    sentences = ["노동자를 돕는다.", "노동 시간을 줄인다.", "노동자 노동자 노동자.", "지원한다."]
+    sentences += ["다른 이야기를 길게 적어 둔 문장입니다."] * 8  # so that densities, and weights, differ
+    docs = [SearchDoc(f"programs/p{i:03d}/", "program", rnd.choice(["노동자 지원", "청년 지원", "시설 운영"]),
+                      " ".join(rnd.choice(sentences) for _ in range(rnd.randint(1, 40))), None,
+                      rnd.choice([2019, 2020, 2021])) for i in range(300)]
+    index = write(build_index(docs), tmp_path)
+    for q in ("노동자", "노동자를", "노동자 지원", "지원"):
+        found = node([{"op": "search", "q": q, "limit": 300}], index)[0]
+        keys = [(-r["score"], r["doc"]) for r in found["results"]]
+        assert len({score for score, _ in keys}) > 2 and len(keys) == found["total"] > 20, q
+        assert keys == sorted(keys), q  # best score first, equal scores in doc order
+
+
+@needs_node
 def test_filters_narrow_and_work_alone(index_dir: Path) -> None:
     assert urls(find(index_dir, "노동자", type="audit")) == ["audits/freelancer/"]
     assert set(urls(find(index_dir, "노동자", org="노동정책담당관", year="2020"))) == {

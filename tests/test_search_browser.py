@@ -83,3 +83,18 @@ def test_filters_combine_with_the_query_and_count_is_announced(page, site_url: s
     # 000:2495 — the one 제로페이 request still 검토 중 (선별 지급 시스템)
     links = top_links(page, site_url, "제로페이", "&type=audit&status=" + urllib.parse.quote("검토 중"))
     assert links == ["audits/s000-audit-s10"]
+
+
+@pytest.mark.browser
+def test_page_marks_the_moment_its_results_are_shown(page, site_url: str) -> None:
+    """benchmarks/search_bench.py times queries by the `search-rendered` performance mark."""
+    links = top_links(page, site_url, "야시장")
+    marks = page.evaluate("() => performance.getEntriesByName('search-rendered').map((m) => m.detail)")
+    assert len(marks) == 1 and marks[0]["query"] == "야시장"
+    assert marks[0]["total"] >= len(links) > 0
+    page.fill("#search-q", "풍물시장")
+    page.press("#search-q", "Enter")
+    page.wait_for_function("() => performance.getEntriesByName('search-rendered').length === 2", timeout=20000)
+    marks = page.evaluate("() => performance.getEntriesByName('search-rendered').map((m) => m.detail)")
+    assert marks[1]["query"] == "풍물시장"
+    assert page.eval_on_selector_all("#search-results > li", "els => els.length") == min(10, marks[1]["total"])

@@ -53,8 +53,8 @@ for (const op of input.ops) {
     const files = shared.served.slice(before);
     out.push({
       total: rs.total,
-      results: results.map(({ url, title, type, org, year, status, titleParts, snippet }) =>
-        ({ url, title, type, org, year, status, titleParts, snippet })),
+      results: results.map(({ doc, score, url, title, type, org, year, status, titleParts, snippet }) =>
+        ({ doc, score, url, title, type, org, year, status, titleParts, snippet })),
       files: files.map((f) => f[0]),
       bytes: files.reduce((n, f) => n + f[1], 0),
     });

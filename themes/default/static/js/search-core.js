@@ -249,7 +249,13 @@ function squeeze(text) {
   let i = 0;
   for (const ch of text) {
     const j = i + ch.length;
-    if (!SOFT.test(ch)) {
+    const code = ch.charCodeAt(0);
+    if (code >= 0xac00 && code <= 0xd7a3) {
+      // A Hangul syllable, most of the text: a letter that NFKC and lower case leave alone.
+      s += ch;
+      starts.push(i);
+      ends.push(j);
+    } else if (!SOFT.test(ch)) {
       for (const c of normalise(ch)) {
         if (SOFT.test(c)) continue;
         const piece = WORD.test(c) ? c : "\u0000";
@@ -504,20 +510,48 @@ export class SearchEngine {
     let ids;
     if (matched.length) {
       const rarest = matched.reduce((a, b) => (b.docs.length < a.docs.length ? b : a));
-      ids = rarest.docs.filter((d) => allowed[d] && matched.every((m) => m.score[d] >= 0));
+      ids = [];
+      for (const d of rarest.docs) {
+        if (!allowed[d]) continue;
+        let all = true;
+        for (const m of matched) if (m.score[d] < 0) { all = false; break; }
+        if (all) ids.push(d);
+      }
     } else {
       ids = [];
       for (let d = range[0]; d < range[1]; d++) if (allowed[d]) ids.push(d);
     }
-    const scores = ids.map((d) => matched.reduce((sum, m) => sum + m.score[d], 0));
-    const order = ids.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
-    return new ResultSet(this, words, order.map((i) => ids[i]), matched,
-      !words.some((w) => w.alts[0].partial));
+    return new ResultSet(this, words, rank(ids, matched), matched, !words.some((w) => w.alts[0].partial));
   }
 
   fragment(doc, passage) {
     return this.get(passage ? `f/${doc}-${passage}.json` : `f/${doc}.json`);
   }
+}
+
+/** Docs by score (the sum of their words' scores), best first; equal scores by doc id. Scores
+ *  are small integers, so a counting sort puts them in order: tens of thousands of docs for a
+ *  common word, where a comparison sort would cost more than all the rest of a query. */
+function rank(ids, matched) {
+  const n = ids.length;
+  const docs = Int32Array.from(ids);
+  for (let i = 1; i < n; i++) {
+    if (docs[i - 1] > docs[i]) { docs.sort(); break; } // a later alternative's docs come after
+  }
+  const scores = new Int32Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    let score = 0;
+    for (const m of matched) score += m.score[docs[i]];
+    scores[i] = score;
+    if (score > max) max = score;
+  }
+  const at = new Int32Array(max + 2); // at[max - s]: where the docs of score s start
+  for (let i = 0; i < n; i++) at[max - scores[i] + 1]++;
+  for (let k = 1; k < at.length; k++) at[k] += at[k - 1];
+  const ranked = new Int32Array(n);
+  for (let i = 0; i < n; i++) ranked[at[max - scores[i]]++] = docs[i];
+  return ranked;
 }
 
 /** Passage lists; null stands for "any passage" (bitmap postings). */
@@ -537,13 +571,12 @@ function unionPassages(a, b) {
 }
 
 /** Docs where the fetched terms of one alternative share a passage, by merging the sorted
- *  postings: {docs, weights, passages, inTitle}, parallel arrays. */
+ *  postings: {docs, weights, passages, inTitle}, parallel arrays (passages null: any passage
+ *  for every doc). The arrays of a decoded posting are shared, never changed. */
 function altMatches(alt, posting) {
   const terms = alt.terms.filter((t) => posting(t)).map(posting).sort((a, b) => a.docs.length - b.docs.length);
   const [first, ...rest] = terms;
-  let docs = Array.from(first.docs);
-  let weights = Array.from(first.weights);
-  let passages = first.passages ? first.passages.slice() : docs.map(() => null);
+  let { docs, weights, passages } = first;
   for (const p of rest) {
     const nd = [], nw = [], np = [];
     for (let i = 0, j = 0; i < docs.length && j < p.docs.length;) {
@@ -551,7 +584,7 @@ function altMatches(alt, posting) {
       if (a < b) i++;
       else if (a > b) j++;
       else {
-        const ps = intersectPassages(passages[i], p.passages ? p.passages[j] : null);
+        const ps = intersectPassages(passages ? passages[i] : null, p.passages ? p.passages[j] : null);
         if (ps === null || ps.length) { nd.push(a); nw.push(Math.min(weights[i], p.weights[j])); np.push(ps); }
         i++; j++;
       }
@@ -568,21 +601,24 @@ function altMatches(alt, posting) {
   return { docs, weights, passages, inTitle };
 }
 
-/** One query word over all docs: score[d] (-1 where absent), passages[d], and its docs. */
+/** One query word over all docs: score[d] (-1 where absent), its docs, and passages(d), the
+ *  passages of a doc it is in (null: any). */
 function wordMatches(word, posting, n) {
   const score = new Int16Array(n).fill(-1);
-  const passages = new Array(n);
-  const docs = [];
+  const slot = new Int32Array(n); // 1 + the doc's place in docs and sets; 0: not matched
+  const docs = [], sets = [];
   for (const alt of word.alts) {
     if (alt.dead || !alt.terms.some((t) => posting(t))) continue;
     const m = altMatches(alt, posting);
-    m.docs.forEach((d, i) => {
+    for (let i = 0; i < m.docs.length; i++) {
+      const d = m.docs[i];
       const s = m.weights[i] + alt.bonus + (m.inTitle[i] ? TITLE_BONUS : 0);
-      if (score[d] < 0) { docs.push(d); passages[d] = m.passages[i]; } else passages[d] = unionPassages(passages[d], m.passages[i]);
+      const ps = m.passages ? m.passages[i] : null;
+      if (score[d] < 0) { slot[d] = docs.push(d); sets.push(ps); } else sets[slot[d] - 1] = unionPassages(sets[slot[d] - 1], ps);
       if (s > score[d]) score[d] = s;
-    });
+    }
   }
-  return { score, passages, docs };
+  return { score, docs, passages: (d) => (slot[d] ? sets[slot[d] - 1] : undefined) };
 }
 
 /** The passage holding the most query words; the first one among equals. */
@@ -618,7 +654,7 @@ export class ResultSet {
     while (out.length < n && !this.done) {
       const batch = this.ranked.slice(this.cursor, this.cursor + n - out.length);
       this.cursor += batch.length;
-      const results = await Promise.all(batch.map((doc) => this.resolve(doc)));
+      const results = await Promise.all(Array.from(batch, (doc) => this.resolve(doc)));
       for (const r of results) {
         if (r) out.push(r);
         else this.dropped++;
@@ -629,7 +665,7 @@ export class ResultSet {
 
   /** The result for a doc, or null when its passage shows it does not match. */
   async resolve(doc) {
-    const sets = this.matched.map((m) => m.passages[doc]);
+    const sets = this.matched.map((m) => m.passages(doc));
     const passage = bestPassage(sets);
     const score = this.matched.reduce((sum, m) => sum + m.score[doc], 0);
     let frag = await this.engine.fragment(doc, passage);
