@@ -185,7 +185,7 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
         # The downloads depend on every record and on how they are read and shown: the memo's key
         # holds the records' content hashes, the code, the theme, the schemas, the content pages and the config.
         memo = FileMemo(config.root, "exports", sorted(Path(__file__).parent.rglob("*.py")))
-        memo.add(sys.version, *(importlib.metadata.version(m) for m in ("openpyxl", "jinja2")), repr(config))
+        memo.add(sys.version, *(importlib.metadata.version(m) for m in ("xlsxwriter", "jinja2")), repr(config))
         for folder in (*config.theme_dirs(), config.schema_dir):  # the schemas give columns and enums
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
@@ -196,7 +196,7 @@ def render_files(config: SiteConfig, checked: Checked, progress: Progress = _qui
             memo.add(rec.kind, rec.file.as_posix(), rec.raw.digest)
         files = memo.get()
         if files is None:
-            from . import exports  # openpyxl takes a quarter of a second to import: only when needed
+            from . import exports  # imported only when the downloads are made, not on a memo hit
             files = list(exports.export_files(site, config, renderer).items())
             memo.put(files)
         return files
