@@ -199,3 +199,40 @@ def test_a_rebuild_after_an_edit_makes_fresh_downloads_and_search(tmp_path: Path
     schema.write_text(schema.read_text(encoding="utf-8").replace('"미반영"', '"미반영", "보류"'), encoding="utf-8")
     assert pipeline.build(load_config(root), out).ok
     assert "보류" not in package.decode() and "보류" in (out / "data/datapackage.json").read_text(encoding="utf-8")
+
+
+FAST_PATH_CASES = [
+    "a: 1\nb: -2.5e3\nc: .inf\nd: yes\ne: ~\nf: '007'\ng: 0x1F\nh: 2020-01-01\ni: 1_000\n",
+    "list: [1, '2', three, null, true, 3.0]\nnested: {x: {y: [a, {z: 1}]}}\n",
+    "base: &b {unit: 천원, amount: 10}\nline:\n  <<: *b\n  amount: 20\n",  # merge key: full constructor
+    "tagged: !!str 123\nbinary_free: !!float 1\n2020: year key\n",  # explicit tags, int key
+    "text: |\n  여러 줄\n  본문\nfolded: >\n  접힌\n  줄\nempty:\nquoted: \"\\t탭\"\n",
+]
+
+
+@pytest.mark.parametrize("text", FAST_PATH_CASES)
+def test_fast_parse_equals_pyyaml(text: str) -> None:
+    from budgetsite.load import _Loader, _parse_fast
+
+    expected = yaml.load(text, Loader=_Loader)  # PyYAML's own constructor
+    got = _parse_fast(text)
+    assert got == expected and repr(got) == repr(expected)
+
+
+def test_fast_parse_equals_pyyaml_on_every_record() -> None:
+    from budgetsite.load import _Loader, _parse_fast
+
+    files = sorted((ROOT / "data").rglob("*.yaml"))
+    assert len(files) > 700
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert repr(_parse_fast(text)) == repr(yaml.load(text, Loader=_Loader)), path
+
+
+def test_fast_parse_refuses_a_duplicate_key() -> None:
+    from budgetsite.load import _parse_fast
+
+    with pytest.raises(yaml.YAMLError):
+        _parse_fast("id: a\nname: x\nname: y\n")
+    with pytest.raises(yaml.YAMLError):
+        _parse_fast("id: a\nsource: {doc: s, doc: t}\n")
