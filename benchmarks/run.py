@@ -69,6 +69,12 @@ def dataset(records: int | None, with_hugo: bool = True) -> tuple[Path, Path]:
             print(f"generating {records:,} records into {project} …", file=sys.stderr)
             run([PYTHON, str(HERE / "generate.py"), "--records", str(records), "--out", str(project)], check=True)
             stamp.write_text(stamp_project)
+        # The theme and pages are copied, not generated: bring them up to date without generating
+        # the data again, so a benchmark always builds with the theme of this checkout.
+        for name in ("themes", "content"):
+            if _digest(ROOT / name) != _digest(project / name):
+                shutil.rmtree(project / name, ignore_errors=True)
+                shutil.copytree(ROOT / name, project / name)
     hugo = base / "hugo"
     if not with_hugo:
         return project, hugo
