@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from machine import machine  # benchmarks/machine.py (this folder is sys.path[0])
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -226,18 +227,6 @@ def chart_images(project: Path) -> dict:
 # ---- the full-build benchmark --------------------------------------------------------------------
 
 COLD = ("inputs", "search", "exports")  # .build-cache/ folders a cold build starts without
-
-def machine() -> str:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return f"{os.cpu_count()} CPUs ({model}), load average {load:.1f} at start"
 
 
 def _fmt(values: list[float]) -> str:

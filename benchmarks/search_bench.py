@@ -44,7 +44,6 @@ import gzip
 import http.server
 import json
 import os
-import platform
 import random
 import re
 import shutil
@@ -63,6 +62,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from machine import machine  # noqa: E402  (benchmarks/machine.py: this folder is sys.path[0])
 
 from budgetsite.search import STATUSES, SearchDoc, build_index  # noqa: E402
 
@@ -348,19 +349,6 @@ def report(rows: list[Row]) -> dict[str, float]:
     worst = max(ms for r in rows for ms in r.warm_ms)
     print(f"slowest single warm run of {len(rows) * WARM_RUNS}: {worst:.1f} ms")
     return {"gz": max(cols["gz"]), "warm": max(cols["warm"]), "worst": worst, "back": max(cols["back"])}
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} CPUs ({model}); load average {load}"
 
 
 def browser_bench(sizes: list[str], keep: bool) -> None:
