@@ -88,6 +88,26 @@ def test_keyboard_focus_on_a_chart_loads_it(page, site_url: str) -> None:
     page.wait_for_function("el => el.dataset.state === 'live'", arg=figure.element_handle(), timeout=20_000)
 
 
+def test_keyboard_focus_stays_in_the_chart_when_its_button_goes_away(page, site_url: str) -> None:
+    """Tabbing onto the "interactive chart" button loads the chart, which hides the button: the
+    focus must move to the chart, not fall back to the top of the page (a keyboard reader would
+    have to tab through the whole header again)."""
+    page.route("**/plotly-basic*.js", lambda route: (page.wait_for_timeout(500), route.continue_()))
+    page.goto(f"{site_url}/charts/{CHART}/", wait_until="networkidle")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('chart-open')"):
+            break
+    else:
+        pytest.fail("Tab never reached the chart's button")
+    figure = page.locator("figure.chart[data-figure]").first
+    page.wait_for_function("el => el.dataset.state === 'live'", arg=figure.element_handle(), timeout=20_000)
+    assert page.evaluate("document.activeElement.classList.contains('chart-live')")
+    page.keyboard.press("Tab")  # and on from there, past the chart, not back to the skip link
+    assert page.evaluate("!document.activeElement.classList.contains('skip-link') && "
+                         "document.activeElement !== document.body")
+
+
 def test_embed_resizes_its_iframe_on_another_site(page, site_url: str, tmp_path: Path) -> None:
     errors, _ = watch(page)
     embed = f"{site_url}/charts/audit-status-s000-2019/embed/"

@@ -70,11 +70,14 @@ async function activate(figure, { focus = false } = {}) {
     await Plotly.newPlot(live, data, layout, {
       responsive: true, displayModeBar: false, displaylogo: false, scrollZoom: false,
     });
+    // The button goes away with the image: a keyboard reader on it would be thrown back to
+    // the top of the page, so the focus moves to the chart it opened.
+    const onButton = button !== null && document.activeElement === button;
     still.hidden = true;
     if (button) button.hidden = true;
     figure.dataset.state = "live";
     if (status) status.textContent = "";
-    if (figure.dataset.focus) live.focus();
+    if (figure.dataset.focus || onButton) live.focus();
   } catch (error) {
     live.hidden = true;
     still.hidden = false;
