@@ -202,9 +202,10 @@ def hugo(hugo_dir: Path, out: Path) -> Measure:
 CHART_PROBE = """
 import json, shutil, sys, time
 from pathlib import Path
-from budgetsite import charts, pipeline
-from budgetsite.charts.images import render_images
-from budgetsite.charts.pages import cache_dir
+from budgetsite import pipeline
+from budgetsite.derive import charts
+from budgetsite.derive.charts.images import render_images
+from budgetsite.derive.charts.pages import cache_dir
 from budgetsite.config import load_config
 config = load_config(Path(sys.argv[1]))
 checked = pipeline.check(config)

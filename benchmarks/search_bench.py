@@ -65,7 +65,7 @@ sys.path.insert(0, str(ROOT))
 
 from machine import machine  # noqa: E402  (benchmarks/machine.py: this folder is sys.path[0])
 
-from budgetsite.search import STATUSES, SearchDoc, build_index  # noqa: E402
+from budgetsite.derive.search.index import STATUSES, SearchDoc, build_index  # noqa: E402
 
 RUNNER = ROOT / "tests" / "js" / "run_search_core.mjs"
 CHROMIUM = "/usr/bin/chromium"
@@ -132,9 +132,10 @@ def real_site(work: Path) -> Path:
 
 def generated_site(records: int, work: Path, real: Path) -> Path:
     """A project of `records` records from generate.py, indexed, under a copy of the real search page."""
-    from budgetsite import charts, pipeline
+    from budgetsite import pipeline
     from budgetsite.config import load_config
-    from budgetsite.search_docs import search_docs
+    from budgetsite.derive import charts
+    from budgetsite.derive.search.documents import search_docs
 
     project = work / f"project-{records}"
     t0 = time.perf_counter()

@@ -12,8 +12,8 @@ import click
 from . import pipeline
 from .config import SiteConfig, load_config
 from .i18n import load_translations
+from .messages import format_problem, format_summary
 from .problems import Problem
-from .report import format_problem, format_summary
 
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="Project folder (with site_config.yaml, data/, content/).")
@@ -64,7 +64,7 @@ def build(root: Path, out: Path | None, base_url: str | None, strict: bool, timi
     config = _config(root, base_url=base_url)
     out = out or config.root / "_site"
     start = time.perf_counter()
-    from .charts import ChartImageError
+    from .derive.charts import ChartImageError
     try:
         result = pipeline.build(config, out, _progress_printer(start), strict=strict)
     except ChartImageError as exc:  # no browser or no Korean font: say what to install, no traceback
@@ -102,7 +102,7 @@ def validate(root: Path, lang: str | None, strict: bool) -> None:
 @click.argument("base")
 def diff_(root: Path, base: str) -> None:
     """List the records, figures and pages that changed since git revision BASE (Markdown)."""
-    from .diff import as_markdown, diff
+    from .tools.diff import as_markdown, diff
     config = _config(root)
     try:
         changes = diff(config.root, base)
@@ -117,7 +117,7 @@ def diff_(root: Path, base: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None)
 def serve(root: Path, port: int, out: Path | None) -> None:
     """Build, serve on 127.0.0.1 and rebuild + reload the browser when data, content or theme change."""
-    from .serve import serve as run
+    from .devserver.server import serve as run
     run(_config(root, base_url="/"), out, port)
 
 
@@ -131,7 +131,7 @@ def new(root: Path, kind: str, record_id: str) -> None:
     KIND: program, budget-line, audit-item, org, source, indicator, facility, contract, table, note, …"""
     import re
 
-    from .scaffold import resolve_kind, scaffold
+    from .tools.scaffold import resolve_kind, scaffold
     config = _config(root)
     resolved = resolve_kind(kind, config.schema_dir)
     if resolved is None:
@@ -154,7 +154,7 @@ def new(root: Path, kind: str, record_id: str) -> None:
               show_default=True, help="Folder for the draft records (review, then move into data/).")
 def import_(report: Path, doc_id: str, out: Path) -> None:
     """Turn a report's regular parts (tables, numbered programs) into draft YAML records."""
-    from .importer import import_report
+    from .tools.importer import import_report
     summary = import_report(report, doc_id, out, data_dir=_config(Path(".")).data_dir)
     click.echo(str(summary))
 
@@ -165,7 +165,7 @@ def import_(report: Path, doc_id: str, out: Path) -> None:
 def check_permalinks(old: Path, new: Path) -> None:
     """Every URL in OLD's sitemap.xml must still work in NEW: a page, or a redirect in NEW's
     _redirects (from a renamed record's old_ids). Exit 1 listing the URLs NEW lost."""
-    from .permalinks import check_permalinks as check
+    from .tools.permalinks import check_permalinks as check
     try:
         report = check(old, new)
     except FileNotFoundError as e:

@@ -13,7 +13,7 @@ import yaml
 
 from budgetsite import pipeline
 from budgetsite.config import load_config
-from budgetsite.load import parse_yaml
+from budgetsite.load.records import parse_yaml
 from budgetsite.money import Money, rate, rate_matches
 from conftest import ROOT, copy_project
 
@@ -212,7 +212,7 @@ FAST_PATH_CASES = [
 
 @pytest.mark.parametrize("text", FAST_PATH_CASES)
 def test_fast_parse_equals_pyyaml(text: str) -> None:
-    from budgetsite.load import _Loader, _parse_fast
+    from budgetsite.load.records import _Loader, _parse_fast
 
     expected = yaml.load(text, Loader=_Loader)  # PyYAML's own constructor
     got = _parse_fast(text)
@@ -220,7 +220,7 @@ def test_fast_parse_equals_pyyaml(text: str) -> None:
 
 
 def test_fast_parse_equals_pyyaml_on_every_record() -> None:
-    from budgetsite.load import _Loader, _parse_fast
+    from budgetsite.load.records import _Loader, _parse_fast
 
     files = sorted((ROOT / "data").rglob("*.yaml"))
     assert len(files) > 700
@@ -230,7 +230,7 @@ def test_fast_parse_equals_pyyaml_on_every_record() -> None:
 
 
 def test_fast_parse_refuses_a_duplicate_key() -> None:
-    from budgetsite.load import _parse_fast
+    from budgetsite.load.records import _parse_fast
 
     with pytest.raises(yaml.YAMLError):
         _parse_fast("id: a\nname: x\nname: y\n")

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from budgetsite import pipeline
-from budgetsite.charts import ChartImageError, build_charts, figures, images
 from budgetsite.config import load_config
+from budgetsite.derive.charts import ChartImageError, build_charts, figures, images
 from conftest import ROOT, copy_project
 
 UNIT_WON = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000, "조원": 1_000_000_000_000}

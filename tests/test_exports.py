@@ -21,9 +21,9 @@ import openpyxl
 import pytest
 import yaml
 
-from budgetsite.exports import human_size
-from budgetsite.exports.csvxlsx import csv_bytes, xlsx_bytes
-from budgetsite.exports.schema import Column, Table
+from budgetsite.derive.exports import human_size
+from budgetsite.derive.exports.csvxlsx import csv_bytes, xlsx_bytes
+from budgetsite.derive.exports.schema import Column, Table
 from budgetsite.money import UNIT_FACTOR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,7 +325,8 @@ def test_record_pages_link_json_twins_that_match_the_yaml(built_site: Path, kind
 REBUILD = """
 import sys
 from pathlib import Path
-from budgetsite import exports, pipeline
+from budgetsite import pipeline
+from budgetsite.derive import exports
 from budgetsite.config import load_config
 from budgetsite.render import Renderer
 config = load_config(Path(sys.argv[1]))
@@ -370,7 +371,7 @@ def test_xlsx_is_byte_identical_at_another_time_and_keeps_formula_text(tmp_path:
 
 def test_licence_defaults_to_kogl_type1_and_follows_the_config(tmp_path: Path) -> None:
     from budgetsite.config import load_config
-    from budgetsite.exports.datapackage import KOGL1_URL, Licence
+    from budgetsite.derive.exports.datapackage import KOGL1_URL, Licence
 
     (tmp_path / "site_config.yaml").write_text("title: t\n", encoding="utf-8")
     default = Licence.from_config(load_config(tmp_path))

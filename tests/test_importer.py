@@ -14,9 +14,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from budgetsite.importer import ImportSummary, import_report
-from budgetsite.importer.markup import cell_markdown, collapse_spacing, prose_blocks, to_markdown
-from budgetsite.importer.tables import Row, parse_date, parse_number, read_header
+from budgetsite.tools.importer import ImportSummary, import_report
+from budgetsite.tools.importer.markup import cell_markdown, collapse_spacing, prose_blocks, to_markdown
+from budgetsite.tools.importer.tables import Row, parse_date, parse_number, read_header
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

@@ -11,7 +11,7 @@ import pytest
 
 from budgetsite import pipeline
 from budgetsite.config import load_config
-from budgetsite.incremental import LiveSite
+from budgetsite.devserver.updater import LiveSite
 from conftest import ROOT, copy_project
 
 PROGRAM = "data/programs/s000-p-2-7-night-market.yaml"

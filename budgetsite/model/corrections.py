@@ -1,0 +1,81 @@
+"""Text as displayed: OCR corrections applied, Markdown rendered safely.
+
+Records keep the report's printed text; corrections live in `data/corrections/<doc>.yaml` and are
+applied only when text is shown, so the printed form is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from . import Record, Site
+
+
+@dataclass(frozen=True)
+class Correction:
+    doc: str
+    printed: str
+    corrected: str
+    lines: str
+    why: str = ""
+    record: str = ""  # the corrections record listing it
+
+
+def _markdown() -> MarkdownIt:
+    # CommonMark with tables; raw HTML is escaped, not passed through. Strikethrough stays off:
+    # Korean date ranges like '18.1.1.~'20.12.31. must never become struck-through text.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    return md
+
+
+_MD = _markdown()
+
+
+class Corrector:
+    def __init__(self, site: Site):
+        self.by_doc: dict[str, list[Correction]] = {}
+        for rec in site.kind("corrections"):
+            doc = rec.source.doc
+            for item in rec.data.get("items") or []:
+                self.by_doc.setdefault(doc, []).append(Correction(
+                    doc, item["printed"], item["corrected"], str(item["lines"]), item.get("why", ""), rec.id))
+        for items in self.by_doc.values():
+            items.sort(key=lambda c: (-len(c.printed), c.printed))  # longest first: no partial overlaps
+
+    def all(self) -> list[Correction]:
+        return [c for doc in sorted(self.by_doc) for c in self.by_doc[doc]]
+
+    def apply(self, text: str, doc: str) -> str:
+        for c in self.by_doc.get(doc, ()):
+            if c.printed in text:
+                text = text.replace(c.printed, c.corrected)
+        return text
+
+    def found_in(self, rec: Record) -> list[Correction]:
+        """Corrections whose printed form occurs in any text of the record."""
+        texts = list(_strings(rec.data))
+        return [c for c in self.by_doc.get(rec.source.doc, ()) if any(c.printed in t for t in texts)]
+
+
+def _strings(value: object):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def markdown(text: str) -> Markup:
+    return Markup(_MD.render(text))
+
+
+def plain(text: str) -> str:
+    """Text without Markdown list markers, for search and summaries."""
+    lines = [ln.strip().lstrip("-*").strip() for ln in text.splitlines()]
+    return " ".join(ln for ln in lines if ln)
