@@ -65,9 +65,10 @@ def build(root: Path, out: Path | None, base_url: str | None, strict: bool, timi
     out = out or config.root / "_site"
     start = time.perf_counter()
     from .derive.charts import ChartImageError
+    from .render import PageError
     try:
         result = pipeline.build(config, out, _progress_printer(start), strict=strict)
-    except ChartImageError as exc:  # no browser or no Korean font: say what to install, no traceback
+    except (ChartImageError, PageError) as exc:  # say what is wrong (a browser, a template), no traceback
         click.echo(f"{exc}\nbuild failed; {out} was left as it was.", err=True)
         sys.exit(1)
     problems = result.checked.problems
@@ -105,7 +106,7 @@ def diff_(root: Path, base: str) -> None:
     from .tools.diff import as_markdown, diff
     config = _config(root)
     try:
-        changes = diff(config.root, base)
+        changes = diff(config, base)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(as_markdown(changes, config.base_url), nl=False)
@@ -131,11 +132,14 @@ def new(root: Path, kind: str, record_id: str) -> None:
     KIND: program, budget-line, audit-item, org, source, indicator, facility, contract, table, note, …"""
     import re
 
-    from .tools.scaffold import resolve_kind, scaffold
+    from .kinds import load_registry
+    from .tools.scaffold import scaffold
     config = _config(root)
-    resolved = resolve_kind(kind, config.schema_dir)
-    if resolved is None:
-        raise click.BadParameter(f"unknown kind {kind!r}", param_hint="KIND")
+    registry = load_registry(config.schema_dirs())
+    found = registry.resolve(kind)
+    if found is None:
+        raise click.BadParameter(f"unknown kind {kind!r}; one of: {', '.join(registry.names)}", param_hint="KIND")
+    resolved = found.name
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", record_id):
         raise click.BadParameter("use lowercase letters, digits and hyphens, e.g. s000-p-2-7-night-market",
                                  param_hint="RECORD_ID")
@@ -143,7 +147,7 @@ def new(root: Path, kind: str, record_id: str) -> None:
     if path.exists():
         raise click.UsageError(f"{path.relative_to(config.root)} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold(resolved, record_id, config.schema_dir, config.data_dir), encoding="utf-8")
+    path.write_text(scaffold(resolved, record_id, registry, config.data_dir), encoding="utf-8")
     click.echo(f"wrote {path.relative_to(config.root)}")
 
 

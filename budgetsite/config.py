@@ -7,6 +7,11 @@ from pathlib import Path
 
 import yaml
 
+# What the package itself carries: the default theme and the default record kinds' schemas.
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_THEMES = PACKAGE_DIR / "themes"
+PACKAGE_SCHEMAS = PACKAGE_DIR / "kinds" / "schemas"
+
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -37,18 +42,29 @@ class SiteConfig:
         """The reports' text as extracted, so every record's line numbers can be opened."""
         return self.root / "reports"
 
-    @property
-    def schema_dir(self) -> Path:
-        return self.root / "schema"
+    def url(self, path: str = "") -> str:
+        """A site path as a link: under base_url (`programs/x/` → `/portal/programs/x/`)."""
+        return self.base_url + path.lstrip("/")
+
+    def absolute(self, path: str = "") -> str:
+        """A site path as a full URL (for citations, feeds and the sitemap) when site_url is set."""
+        return self.site_url.rstrip("/") + self.url(path)
+
+    def schema_dirs(self) -> list[Path]:
+        """Folders of record-kind schemas, first match wins: the portal's own `schema/` (a file
+        there replaces the package's schema of the same name, a new name adds a kind), then the
+        kinds the package carries."""
+        return [d for d in (self.root / "schema", PACKAGE_SCHEMAS) if d.is_dir()]
 
     def theme_dirs(self) -> list[Path]:
-        """Folders searched for templates and static files, first match wins:
-        the site's own `themes/<theme>/`, then the bundled default theme."""
-        dirs = [self.root / "themes" / self.theme]
-        default = self.root / "themes" / "default"
-        if default not in dirs:
-            dirs.append(default)
-        return [d for d in dirs if d.is_dir()]
+        """Folders searched for templates, static files and translations, first match wins, file
+        by file: the portal's own `themes/<theme>/`, the package's theme of that name, then the
+        package's default theme (as MkDocs' `custom_dir` overrides its theme)."""
+        dirs: list[Path] = []
+        for d in (self.root / "themes" / self.theme, PACKAGE_THEMES / self.theme, PACKAGE_THEMES / "default"):
+            if d.is_dir() and d not in dirs:
+                dirs.append(d)
+        return dirs
 
 
 def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:

@@ -35,7 +35,7 @@ def copy_project(dest: Path, with_data: bool = True) -> Path:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
-        else:
+        elif src.exists():
             shutil.copy2(src, dest / name)
     if with_data:
         shutil.copytree(ROOT / "data", dest / "data")

@@ -3,6 +3,7 @@ determinism, sub-path deployment, Markdown safety, theme overrides, redirects an
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from budgetsite import pipeline
-from budgetsite.config import load_config
+from budgetsite.config import PACKAGE_SCHEMAS, load_config
 from budgetsite.load.records import parse_yaml
 from budgetsite.money import Money, rate, rate_matches
 from conftest import ROOT, copy_project
@@ -195,8 +196,12 @@ def test_a_rebuild_after_an_edit_makes_fresh_downloads_and_search(tmp_path: Path
     assert shards, "the search index does not hold the new name"
     # a schema change (its enum labels go into the data package) also makes new downloads
     package = (out / "data/datapackage.json").read_bytes()
+    # the portal's own schema/ overrides the package's schema of the same name
     schema = root / "schema/audits.schema.json"
-    schema.write_text(schema.read_text(encoding="utf-8").replace('"미반영"', '"미반영", "보류"'), encoding="utf-8")
+    schema.parent.mkdir(exist_ok=True)
+    audits = json.loads((PACKAGE_SCHEMAS / "audits.schema.json").read_text(encoding="utf-8"))
+    audits["properties"]["status"]["enum"].append("보류")
+    schema.write_text(json.dumps(audits, ensure_ascii=False), encoding="utf-8")
     assert pipeline.build(load_config(root), out).ok
     assert "보류" not in package.decode() and "보류" in (out / "data/datapackage.json").read_text(encoding="utf-8")
 

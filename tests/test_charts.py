@@ -34,7 +34,7 @@ EXPECTED_IDS = {
     "indicator-s001-public-purchase", "indicator-s002-urban-garden-area", "indicators-s001-jobs-2018",
 }
 BASIC_BUNDLE_TRACES = {"bar", "scatter", "pie"}  # what plotly.js-basic-dist can draw
-FONTS = ROOT / "themes" / "default" / "fonts"  # the chart font the images are drawn with
+FONTS = ROOT / "budgetsite" / "themes" / "default" / "fonts"  # the chart font the images are drawn with
 
 
 # ---- reading the built site and the YAML -------------------------------------------------------

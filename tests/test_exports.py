@@ -328,13 +328,14 @@ from pathlib import Path
 from budgetsite import pipeline
 from budgetsite.derive import exports
 from budgetsite.config import load_config
-from budgetsite.render import Renderer
+from budgetsite.render import Page, Renderer
 config = load_config(Path(sys.argv[1]))
 checked = pipeline.check(config)
-renderer = Renderer(config, checked.site, checked.corrector,
-                    {"content_pages": checked.content, "corrections": checked.corrector.all()})
+renderer = Renderer(config, checked.site, checked.corrector, pipeline.extra_context(checked))
 out = Path(sys.argv[2])
-for name, data in exports.export_files(checked.site, config, renderer).items():
+files, page = exports.export_files(checked.site, config)
+files[page.path] = renderer.render(Page(page.path, "data.html", page.context))
+for name, data in files.items():
     (out / name).parent.mkdir(parents=True, exist_ok=True)
     (out / name).write_bytes(data)
 """

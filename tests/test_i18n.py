@@ -8,7 +8,7 @@ import yaml
 
 from conftest import ROOT
 
-THEME = ROOT / "themes" / "default"
+THEME = ROOT / "budgetsite" / "themes" / "default"
 
 
 def keys(tree: dict, prefix: str = "") -> set[str]:

@@ -19,9 +19,9 @@ from budgetsite.tools.importer.markup import cell_markdown, collapse_spacing, pr
 from budgetsite.tools.importer.tables import Row, parse_date, parse_number, read_header
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "reports"  # the five reports' text, as the seeds give it
 DATA = REPO / "data"
-SCHEMAS = REPO / "schema"
+SCHEMAS = REPO / "budgetsite" / "kinds" / "schemas"
 DOCS = {"s000": "000_ce72d8fe34580d4f.txt", "s001": "001_0c81e02709c51c95.txt",
         "s002": "002_60c850a9ae78bdee.txt", "s003": "003_e1ee63cb5ab76530.txt",
         "s004": "004_28d2bcfaeb1c558b.txt"}

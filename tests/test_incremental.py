@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from budgetsite import pipeline
-from budgetsite.config import load_config
+from budgetsite.config import PACKAGE_THEMES, load_config
 from budgetsite.devserver.updater import LiveSite
 from conftest import ROOT, copy_project
 
@@ -124,8 +124,12 @@ def test_an_edit_with_an_error_leaves_the_site_as_it_was(live: LiveSite) -> None
 
 
 def test_editing_a_template_rebuilds_the_pages_that_use_it(live: LiveSite) -> None:
+    # the portal's own copy of a theme template: appearing, it overrides the package's (whole site again)
     template = live.config.root / "themes/default/templates/kinds/audits.html"
-    text = template.read_text(encoding="utf-8")
+    template.parent.mkdir(parents=True, exist_ok=True)
+    text = (PACKAGE_THEMES / "default/templates/kinds/audits.html").read_text(encoding="utf-8")
+    template.write_text(text, encoding="utf-8")
+    assert live.update([template]).full
     template.write_text(text.replace('<article class="record audit">', '<article class="record audit" data-x="1">'),
                         encoding="utf-8")
     outcome = live.update([template])

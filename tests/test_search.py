@@ -12,8 +12,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from budgetsite.config import PACKAGE_SCHEMAS
 from budgetsite.derive.search import index as search
 from budgetsite.derive.search.index import SearchDoc, build_index, decode_ints, index_terms, split_passages, term_hash
+from budgetsite.kinds import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = ROOT / "tests" / "js" / "run_search_core.mjs"
@@ -177,7 +179,8 @@ def test_ocr_variant_is_indexed_under_the_real_word_but_not_inside_other_words()
 
 
 def test_types_are_id_ranges_and_facets_are_listed() -> None:
-    meta = json.loads(build_index(DOCS)["meta.json"])
+    statuses = load_registry([PACKAGE_SCHEMAS]).statuses("audits")  # the filter lists them in the schema's order
+    meta = json.loads(build_index(DOCS, statuses=statuses)["meta.json"])
     assert meta["types"]["program"] == [0, 9]
     assert meta["types"]["audit"][1] - meta["types"]["audit"][0] == 3
     assert ["노동정책담당관", 6] in meta["orgs"]
@@ -380,7 +383,7 @@ def test_search_page_template_has_the_hooks_search_js_needs() -> None:
 
     loader = jinja2.ChoiceLoader([
         jinja2.DictLoader({"base.html": "{% block content %}{% endblock %}{% block scripts %}{% endblock %}"}),
-        jinja2.FileSystemLoader(ROOT / "themes" / "default" / "templates"),
+        jinja2.FileSystemLoader(ROOT / "budgetsite" / "themes" / "default" / "templates"),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True)
     html = env.get_template("search.html").render(

@@ -24,6 +24,9 @@ from urllib.request import url2pathname
 import pytest
 import yaml
 
+from budgetsite import pipeline
+from budgetsite.config import load_config
+from budgetsite.kinds import EDITOR_SCHEMAS, load_registry
 from conftest import ROOT, copy_project
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -376,19 +379,27 @@ def test_pre_commit_hooks_cover_the_data() -> None:
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_vscode_maps_every_schema_to_its_data_folder() -> None:
+@pytest.fixture(scope="module")
+def editor_schemas() -> Path:
+    """The schemas as every check writes them for editors (.build-cache/schema/)."""
+    pipeline.check(load_config(ROOT))
+    return ROOT / EDITOR_SCHEMAS
+
+
+def test_vscode_maps_every_schema_to_its_data_folder(editor_schemas: Path) -> None:
     settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     mapping = settings["yaml.schemas"]
-    kinds = sorted(p.name.removesuffix(".schema.json") for p in (ROOT / "schema").glob("*.schema.json")
+    kinds = sorted(p.name.removesuffix(".schema.json") for p in editor_schemas.glob("*.schema.json")
                    if p.name != "defs.schema.json")
-    assert mapping == {f"./schema/{k}.schema.json": f"data/{k}/*.yaml" for k in kinds}
+    assert kinds == sorted(load_registry(load_config(ROOT).schema_dirs()).names)
+    assert mapping == {f"./{EDITOR_SCHEMAS.as_posix()}/{k}.schema.json": f"data/{k}/*.yaml" for k in kinds}
     assert sorted(p.name for p in (ROOT / "data").iterdir() if p.is_dir()) == kinds
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))
     assert "redhat.vscode-yaml" in extensions["recommendations"]
 
 
-def test_schemas_resolve_refs_beside_themselves_and_accept_the_data() -> None:
-    """What an editor's YAML extension does: load schema/<kind>.schema.json by its file URI, resolve
+def test_schemas_resolve_refs_beside_themselves_and_accept_the_data(editor_schemas: Path) -> None:
+    """What an editor's YAML extension does: load <kind>.schema.json by its file URI, resolve
     "defs.schema.json#/$defs/…" against it, and validate data/<kind>/*.yaml."""
     from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
@@ -402,7 +413,7 @@ def test_schemas_resolve_refs_beside_themselves_and_accept_the_data() -> None:
 
     registry = Registry(retrieve=retrieve)
     failures = []
-    for schema in sorted((ROOT / "schema").glob("*.schema.json")):
+    for schema in sorted(editor_schemas.glob("*.schema.json")):
         kind = schema.name.removesuffix(".schema.json")
         if kind == "defs":
             continue
@@ -411,12 +422,12 @@ def test_schemas_resolve_refs_beside_themselves_and_accept_the_data() -> None:
             for error in validator.iter_errors(yaml.safe_load(record.read_text(encoding="utf-8"))):
                 failures.append(f"{record.relative_to(ROOT)}: {error.message[:200]}")
     assert not failures, failures[:20]
-    assert (ROOT / "schema" / "defs.schema.json").as_uri() in fetched
+    assert (editor_schemas / "defs.schema.json").as_uri() in fetched
 
 
-def test_check_jsonschema_resolves_refs_beside_the_schema() -> None:
+def test_check_jsonschema_resolves_refs_beside_the_schema(editor_schemas: Path) -> None:
     """The command-line check an editor can run by hand (see CONTRIBUTING.md)."""
-    schema = ROOT / "schema" / "budget.schema.json"
+    schema = editor_schemas / "budget.schema.json"
     proc = subprocess.run([*_check_jsonschema(), "--base-uri", schema.as_uri(), "--schemafile", str(schema),
                            REAL_RECORD], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -3,7 +3,7 @@
 YAML is parsed with libyaml (CSafeLoader). When a message needs to say where a value stands
 (`data/programs/x.yaml:17:5`), the file's node tree is composed again for its lines and columns:
 only files with problems pay for it. An unchanged file is not parsed at all when an input cache
-(budgetsite.inputs) knows its content hash.
+(budgetsite.pipeline.cache) knows its content hash.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Protocol
 
 import yaml
 
+from ..parallel import fork_context
 from ..problems import Problem, problem
 
 Path_ = tuple[str | int, ...]
@@ -197,7 +198,7 @@ def _parse_fast(text: str) -> object:
 
 
 class InputCache(Protocol):
-    """Parsed records by content hash (budgetsite.inputs): an unchanged file is not parsed again."""
+    """Parsed records by content hash (budgetsite.pipeline.cache): an unchanged file is not parsed again."""
 
     def known_digest(self, rel: str, st: os.stat_result) -> str | None: ...
 
@@ -279,16 +280,16 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[tuple[int, dict | None]]:
 
 def _parse_all(todo: list[tuple[Path, bytes]], workers: int) -> list[dict | None]:
     results: list[dict | None] = [None] * len(todo)
-    if workers <= 1 or len(todo) < PARALLEL_PARSE_MIN:
+    ctx = fork_context()
+    if workers <= 1 or len(todo) < PARALLEL_PARSE_MIN or ctx is None:
         for i, (rel, raw) in enumerate(todo):
             results[i] = _parse_record(rel, raw)[0]
         return results
-    import multiprocessing
     _TODO[:] = todo
     try:
         step = max(200, len(todo) // (workers * 8))
         chunks = [(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
-        with multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable) as pool:
+        with ctx.Pool(workers, initializer=gc.disable) as pool:
             for part in pool.imap_unordered(_parse_chunk, chunks):
                 for i, data in part:
                     results[i] = data

@@ -1,4 +1,4 @@
-"""Text as displayed: OCR corrections applied, Markdown rendered safely.
+"""OCR corrections: applied to text when it is shown.
 
 Records keep the report's printed text; corrections live in `data/corrections/<doc>.yaml` and are
 applied only when text is shown, so the printed form is never lost.
@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-from markupsafe import Markup
-
-from . import Record, Site
+from .records import Record
+from .site import Site
 
 
 @dataclass(frozen=True)
@@ -24,14 +22,6 @@ class Correction:
     record: str = ""  # the corrections record listing it
 
 
-def _markdown() -> MarkdownIt:
-    # CommonMark with tables; raw HTML is escaped, not passed through. Strikethrough stays off:
-    # Korean date ranges like '18.1.1.~'20.12.31. must never become struck-through text.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    return md
-
-
-_MD = _markdown()
 
 
 class Corrector:
@@ -69,13 +59,3 @@ def _strings(value: object):
     elif isinstance(value, list):
         for v in value:
             yield from _strings(v)
-
-
-def markdown(text: str) -> Markup:
-    return Markup(_MD.render(text))
-
-
-def plain(text: str) -> str:
-    """Text without Markdown list markers, for search and summaries."""
-    lines = [ln.strip().lstrip("-*").strip() for ln in text.splitlines()]
-    return " ".join(ln for ln in lines if ln)

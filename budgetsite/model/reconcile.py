@@ -16,7 +16,6 @@ from ..problems import Problem, problem
 from . import AuditItem, BudgetLine, Record, Site
 
 SUM_FIELDS = ("budget", "obligated", "spent", "prior_budget", "forecast", "planned")
-STATUSES = ("추진완료", "추진 중", "검토 중", "미반영")
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def _audit_checks(site: Site) -> list[Check]:
             chosen = items if cat == "계" else [x for x in items if x.category == cat]
             counted = Counter(x.status for x in chosen)
             pairs = [("total", row.get("total"), len(chosen))] + [
-                (s, row.get(s), counted.get(s, 0)) for s in STATUSES]
+                (s, row.get(s), counted.get(s, 0)) for s in site.kinds.statuses("audits")]
             for label, stated, n in pairs:
                 if (stated or 0) != n:
                     out.append(Check("count_mismatch", summary.id, f"rows.{i}", (

@@ -11,12 +11,12 @@ are put back in task order, so the output never depends on which worker was fast
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ..parallel import fork_context
 from ..write import FileWriter
 
 Files = list[tuple[str, bytes]]
@@ -74,8 +74,9 @@ def run_tasks(tasks: list[Task], writer: FileWriter | None, workers: int,
     _TASKS[:] = tasks
     _WRITER = writer
     results: dict[int, tuple[Files | list[str], Deps, float]] = {}
+    ctx = fork_context()
     try:
-        if workers <= 1 or len(tasks) <= 1:
+        if workers <= 1 or len(tasks) <= 1 or ctx is None:
             for i in range(len(tasks)):
                 _, files, deps, cpu = _work(i)
                 results[i] = (files, deps, cpu)
@@ -85,7 +86,6 @@ def run_tasks(tasks: list[Task], writer: FileWriter | None, workers: int,
             gc.collect()
             gc.freeze()
             try:
-                ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(min(workers, len(tasks)), initializer=_worker_init) as pool:
                     for i, files, deps, cpu in pool.imap_unordered(_work, order):
                         results[i] = (files, deps, cpu)

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
+from ..config import SiteConfig
+from ..kinds import load_registry
 from ..load.records import load_records
 from ..model import Site, build_site
+from ..validate import record_refs
 
 LABELS = {"budget": "예산현액", "obligated": "원인행위액", "spent": "지출액", "forecast": "연말 예상",
           "planned": "소요예산", "prior_budget": "전년도 예산", "rate_stated": "집행률(보고서)",
@@ -50,9 +53,9 @@ def _fmt(value: str) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,}"
 
 
-def _export(root: Path, rev: str, dest: Path) -> None:
+def _export(root: Path, rev: str, dest: Path, folder: str) -> None:
     """The data folder as it was at `rev`."""
-    proc = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev, "data"],
+    proc = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", rev, folder],
                           capture_output=True, timeout=120)
     if proc.returncode != 0:
         raise ValueError(proc.stderr.decode(errors="replace").strip() or f"unknown revision {rev}")
@@ -61,33 +64,31 @@ def _export(root: Path, rev: str, dest: Path) -> None:
 
 
 def _pages(site: Site, rid: str) -> list[str]:
-    """Pages that show a record: its own first, then the records it names, its kind's index, and
-    the pages of records that name it."""
+    """Pages that show a record: its own first, then the records it names (any link the registry
+    of kinds knows, nested ones such as its report included), its kind's index, and the pages of
+    the records that name it."""
     rec = site.get(rid)
     if rec is None:
         return []
-    named = [rec.data.get("org"), rec.data.get("parent"), *(rec.data.get("programs") or [])]
-    first = [rec.url] + [site.records[i].url for i in named if isinstance(i, str) and i in site.records]
-    naming = set()
-    for other in site.records.values():
-        d = other.data
-        linked = {d.get("org"), d.get("parent"), d.get("duplicate_of"), d.get("successor_of"),
-                  *(d.get("programs") or [])}
-        if rid in linked:
-            naming.add(other.url)
-    ordered = list(dict.fromkeys([*first, f"{rec.kind}/", *sorted(naming)]))
-    return ordered
+    named = [target for _, _, target in record_refs(rec.raw, site.kinds)]
+    first = [rec.url] + [site.records[i].url for i in named if i in site.records]
+    naming = {other.url for other in site.records.values()
+              if any(target == rid for _, _, target in record_refs(other.raw, site.kinds))}
+    return list(dict.fromkeys([*first, f"{rec.kind}/", *sorted(naming - {rec.url})]))
 
 
-def diff(root: Path, base: str) -> list[RecordDiff]:
+def diff(config: SiteConfig, base: str) -> list[RecordDiff]:
+    root = config.root
+    folder = config.data_dir.relative_to(root).as_posix()
     with tempfile.TemporaryDirectory() as tmp:
-        _export(root, base, Path(tmp))
-        old_raw, _ = load_records(Path(tmp), Path(tmp) / "data")
-    new_raw, _ = load_records(root, root / "data")
+        _export(root, base, Path(tmp), folder)
+        old_raw, _ = load_records(Path(tmp), Path(tmp) / folder)
+    new_raw, _ = load_records(root, config.data_dir)
+    registry = load_registry(config.schema_dirs())
     old = {r.data.get("id"): r for r in old_raw}
     new = {r.data.get("id"): r for r in new_raw}
     try:
-        site = build_site([r for r in new_raw if isinstance(r.data.get("id"), str)])
+        site = build_site([r for r in new_raw if isinstance(r.data.get("id"), str)], registry)
     except (KeyError, TypeError):
         site = None  # the change does not validate yet: list records without their pages
     out: list[RecordDiff] = []

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import yaml
 
-ALIASES = {"program": "programs", "budget-line": "budget", "budget": "budget", "audit-item": "audits",
-           "audit": "audits", "org": "orgs", "source": "sources", "indicator": "indicators",
-           "facility": "facilities", "contract": "contracts", "table": "tables", "note": "notes",
-           "staffing": "staffing", "vision": "visions", "correction": "corrections",
-           "audit-summary": "audit-summaries"}
-
-
-def resolve_kind(name: str, schema_dir: Path) -> str | None:
-    kind = ALIASES.get(name, name)
-    return kind if (schema_dir / f"{kind}.schema.json").exists() else None
+from ..kinds import DEFS, Registry
 
 
 def _first_id(data_dir: Path, kind: str) -> str | None:
@@ -24,10 +14,10 @@ def _first_id(data_dir: Path, kind: str) -> str | None:
     return files[0].stem if files else None
 
 
-def _placeholder(name: str, sub: dict, defs: dict, data_dir: Path) -> object:
+def _placeholder(name: str, sub: dict, target: str | None, data_dir: Path) -> object:
     ref = sub.get("$ref", "").rsplit("/", 1)[-1]
-    if name in ("org", "issuer"):
-        return _first_id(data_dir, "orgs") or "org-id"
+    if target and target != "*" and ref == "ref":  # a link: the id of a record it may name
+        return _first_id(data_dir, target) or f"{target}-id"
     if ref == "source":
         return {"doc": _first_id(data_dir, "sources") or "s000", "lines": "1-10"}
     if ref == "date":
@@ -45,16 +35,17 @@ def _placeholder(name: str, sub: dict, defs: dict, data_dir: Path) -> object:
     return {"integer": 2020, "number": 0, "array": [], "object": {}, "boolean": False}.get(t or "", "")
 
 
-def scaffold(kind: str, rid: str, schema_dir: Path, data_dir: Path) -> str:
-    schema = json.loads((schema_dir / f"{kind}.schema.json").read_text(encoding="utf-8"))
-    defs = json.loads((schema_dir / "defs.schema.json").read_text(encoding="utf-8"))["$defs"]
+def scaffold(kind: str, rid: str, registry: Registry, data_dir: Path) -> str:
+    schema = registry.schemas[kind]
+    defs = registry.schemas.get(DEFS, {}).get("$defs", {})
     required = set(schema.get("required", []))
     lines = [f"# {schema['title']}: {schema.get('description', '')}",
-             f"# 스키마: schema/{kind}.schema.json — 필수 항목은 채워져 있고, 선택 항목은 # 을 지우고 쓰세요.", ""]
+             f"# 스키마: {kind}.schema.json — 필수 항목은 채워져 있고, 선택 항목은 # 을 지우고 쓰세요.", ""]
     for name, sub in schema["properties"].items():
         ref = sub.get("$ref", "").rsplit("/", 1)[-1]
         desc = sub.get("description") or defs.get(ref, {}).get("description", "")
-        value = rid if name == "id" else _placeholder(name, sub, defs, data_dir)
+        link = registry[kind].link(name)
+        value = rid if name == "id" else _placeholder(name, sub, link.target if link else None, data_dir)
         dumped = yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False, width=100).rstrip()
         lines.append(f"# {name}: {desc}")
         if name in required:

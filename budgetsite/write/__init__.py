@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -70,19 +72,14 @@ class SiteWriter(FileWriter):
 
 def _remove_in_background(folder: Path) -> None:
     """Delete the previous site after the new one is in place, without making the build wait:
-    removing tens of thousands of files takes seconds, and nothing needs them gone at once."""
-    if not hasattr(os, "fork"):
+    removing tens of thousands of files takes seconds, and nothing needs them gone at once. A
+    process of its own, in a session of its own, so it outlives a build that exits at once."""
+    try:
+        subprocess.Popen([sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                          str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
         shutil.rmtree(folder, ignore_errors=True)
-        return
-    pid = os.fork()
-    if pid == 0:  # a child that starts a grandchild and exits, so nobody has to wait for the deletion
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:

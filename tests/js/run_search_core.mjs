@@ -1,4 +1,4 @@
-// Runs search-core.js against an index folder written by budgetsite/search.py.
+// Runs search-core.js against an index folder written by budgetsite/derive/search/index.py.
 // stdin: {"index": dir, "ops": [...]}; stdout: one JSON array with a result per op.
 // Ops: terms {text} | parse {q} | strip {word} | hash {term} | search {q, filters, limit, fresh}
 //      | bench {q, filters, limit, repeat}: first-query bytes and files, then warm latency.
@@ -8,7 +8,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const core = await import(pathToFileURL(join(here, '../../themes/default/static/js/search-core.js')));
+const core = await import(pathToFileURL(join(here, '../../budgetsite/themes/default/static/js/search-core.js')));
 
 /** A fetch-like loader over a folder that counts what it serves. */
 function folderFetch(dir) {

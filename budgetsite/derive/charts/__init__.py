@@ -5,7 +5,7 @@ downloads, a static image and an embed.
     figures    the Plotly figure of each kind (basic-bundle trace types only)
     images     SVG and PNG drawn once by kaleido + Chromium with the theme's font, cached by content hash
     downloads  data.csv and data.json
-    pages      every file under /charts/
+    files      the data files under /charts/<id>/ (its pages: budgetsite.render.charts)
 
 This module is the contract the pipeline and the templates use."""
 
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from ...config import SiteConfig
 from ...model import Record, Site
 from .chart import Chart, Column, DataTable, Row
+from .files import chart_files
 from .images import ChartImageError
-from .pages import chart_files as _chart_files
 from .specs import all_charts
 
 __all__ = ["Chart", "ChartImageError", "Column", "DataTable", "Row", "build_charts", "chart_files",
@@ -44,6 +44,3 @@ def charts_lookup(charts: list[Chart]) -> Callable[..., list[Chart]]:
         return by_page.get(page or "", [])
     return charts_for
 
-
-def chart_files(charts: list[Chart], renderer, config: SiteConfig) -> dict[str, bytes]:
-    return _chart_files(charts, renderer, config)

@@ -12,9 +12,6 @@ from .common import as_of, concerned, sources_of
 from .ids import chart_id, slug_hash
 from .labels import Labels
 
-# The order every audit page uses, and plain keys for data.json and the figure.
-STATUS_KEYS = {"추진완료": "done", "추진 중": "in_progress", "검토 중": "under_review", "미반영": "not_reflected"}
-
 
 def _audit_stem(doc: str, audit: str) -> str:
     """s000 + "2019 행정사무감사" → s000-2019; an audit name without a year gets a hash."""
@@ -23,6 +20,8 @@ def _audit_stem(doc: str, audit: str) -> str:
 
 
 def audit_charts(site: Site, labels: Labels) -> Iterator[Chart]:
+    # The statuses in the order every audit page uses, with plain keys for data.json and the figure.
+    status_keys = site.kinds["audits"].status_keys if "audits" in site.kinds else {}
     audits: dict[tuple[str, str], list[AuditItem]] = defaultdict(list)
     for item in site.audits:
         audits[(item.source.doc, str(item.data.get("audit") or ""))].append(item)
@@ -35,14 +34,14 @@ def audit_charts(site: Site, labels: Labels) -> Iterator[Chart]:
         rows = []
         for org_id, mine in by_org.items():
             org = site.get(org_id)
-            counts: dict = {k: sum(1 for i in mine if i.status == s) for s, k in STATUS_KEYS.items()}
+            counts: dict = {k: sum(1 for i in mine if i.status == s) for s, k in status_keys.items()}
             counts["total"] = len(mine)
             rows.append(Row(org.title if org else labels("fields.none"), counts, org_id))
-        totals: dict = {k: sum(1 for i in items if i.status == s) for s, k in STATUS_KEYS.items()}
+        totals: dict = {k: sum(1 for i in items if i.status == s) for s, k in status_keys.items()}
         totals["total"] = len(items)
         rows.append(Row(labels("fields.total"), totals, "", True))
         parts = ", ".join(labels("charts.summary.status_count", status=s, n=totals[k])
-                          for s, k in STATUS_KEYS.items() if totals[k])
+                          for s, k in status_keys.items() if totals[k])
         summaries: list[Record] = [s for s in site.kind("audit-summaries")
                                    if s.source.doc == doc_id and s.get("audit") == audit]
         members: list[Record | None] = [*summaries, *(site.get(o) for o in by_org)]
@@ -52,5 +51,5 @@ def audit_charts(site: Site, labels: Labels) -> Iterator[Chart]:
             summary=labels("charts.summary.audit_status", n=len(items), parts=parts),
             records=concerned(members), pages=["audits"], kind="audit-status",
             sources=sources_of(items), as_of=as_of(site, items[0]), unit=labels("charts.units.count"),
-            table=DataTable([*(Column(k, s, "", "count") for s, k in STATUS_KEYS.items()),
+            table=DataTable([*(Column(k, s, "", "count") for s, k in status_keys.items()),
                              Column("total", labels("fields.total"), "", "count")], rows, labels("fields.org")))

@@ -18,6 +18,7 @@ UNIT_KEYS = {"억원": "eok", "백만원": "million"}
 
 class Labels:
     def __init__(self, config: SiteConfig):
+        self.config = config
         self.language = config.language
         self.t = i18n.load_translations(config.theme_dirs(), config.language)
 

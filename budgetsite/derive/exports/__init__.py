@@ -2,16 +2,17 @@
 
 One table per record kind as CSV, XLSX and JSON, a Frictionless datapackage.json describing the
 CSVs, a bilingual README, all.zip with all of it, and the /data/ page listing the files with their
-sizes, the licence and how to cite. Every byte depends only on the data and the configuration.
+sizes, the licence and how to cite (its content; the render stage renders it). Every byte depends
+only on the data and the configuration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from ...config import SiteConfig
 from ...model import OrgUnit, Site
-from ...render import Page, Renderer
 from .csvxlsx import csv_bytes, json_bytes, xlsx_bytes, zip_bytes
 from .datapackage import Licence, SourceReport, descriptor, package_name
 from .readme import About, readme
@@ -30,7 +31,14 @@ def dataset_date(tables: list[Table]) -> str:
     return max(dates, default="")
 
 
-def source_reports(site: Site, renderer: Renderer) -> list[SourceReport]:
+@dataclass
+class DataPage:
+    """What the /data/ page shows; rendered by the render stage with the theme's data.html."""
+    path: str
+    context: dict
+
+
+def source_reports(site: Site, config: SiteConfig) -> list[SourceReport]:
     """The reports the data comes from (appended reports are part of their parent)."""
     out = []
     for doc in site.sources:
@@ -38,7 +46,7 @@ def source_reports(site: Site, renderer: Renderer) -> list[SourceReport]:
             continue
         issuer = site.get(str(doc.get("issuer") or ""))
         who = issuer.name if isinstance(issuer, OrgUnit) else str(doc.get("jurisdiction") or "")
-        out.append(SourceReport(f"{who}, 「{doc.title}」 ({doc.get('report_date')})", renderer.absolute(doc.url)))
+        out.append(SourceReport(f"{who}, 「{doc.title}」 ({doc.get('report_date')})", config.absolute(doc.url)))
     return out
 
 
@@ -55,8 +63,9 @@ def _download(files: dict[str, bytes], name: str) -> dict:
             "size": human_size(len(files[FOLDER + name]))}
 
 
-def export_files(site: Site, config: SiteConfig, renderer: Renderer) -> dict[str, bytes]:
-    tables = build_tables(Context(site, config, renderer.absolute, renderer.as_of))
+def export_files(site: Site, config: SiteConfig) -> tuple[dict[str, bytes], DataPage]:
+    """Every download, and what the page listing them shows."""
+    tables = build_tables(Context(site, config, config.absolute, site.as_of))
     date = dataset_date(tables)
     when = dt.datetime.fromisoformat(date) if date else ZIP_EPOCH
     files: dict[str, bytes] = {}
@@ -67,8 +76,8 @@ def export_files(site: Site, config: SiteConfig, renderer: Renderer) -> dict[str
         files[f"{FOLDER}{t.name}.xlsx"] = xlsx_bytes(t, when, config.publisher or config.title)
         files[f"{FOLDER}{t.name}.json"] = json_bytes(t)
     licence = Licence.from_config(config)
-    sources = source_reports(site, renderer)
-    about = About(config.title, config.publisher, renderer.absolute(FOLDER), date, licence, sources)
+    sources = source_reports(site, config)
+    about = About(config.title, config.publisher, config.absolute(FOLDER), date, licence, sources)
     files[f"{FOLDER}datapackage.json"] = descriptor(tables, csvs, config, about.data_url, licence, sources)
     files[f"{FOLDER}README.md"] = readme(tables, about)
     # Inside the ZIP everything sits in one folder, so unpacking never scatters files.
@@ -88,5 +97,4 @@ def export_files(site: Site, config: SiteConfig, renderer: Renderer) -> dict[str
         "bundle": {key: _download(files, name) for key, name in
                    (("zip", "all.zip"), ("datapackage", "datapackage.json"), ("readme", "README.md"))},
     }
-    files[f"{FOLDER}index.html"] = renderer.render(Page(f"{FOLDER}index.html", "data.html", context))
-    return files
+    return files, DataPage(f"{FOLDER}index.html", context)

@@ -6,8 +6,7 @@ One list feeds the CSV headers, the XLSX "columns" sheet, datapackage.json, the 
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from ...kinds import Registry
 from ...money import UNIT_FACTOR
 from .schema import Column, Table, schema_enum
 
@@ -57,11 +56,11 @@ PROVENANCE = [
 ]
 
 
-def tables(schema_dir: Path) -> list[Table]:
+def tables(registry: Registry) -> list[Table]:
     """The tables, in the order the /data/ page lists them, without rows."""
 
     def enum(kind: str, *path: str) -> tuple[str, ...]:
-        return schema_enum(schema_dir, kind, *path)
+        return schema_enum(registry, kind, *path)
 
     def make(name: str, kind: str, ko: str, en: str, cols: list[Column],
              key: tuple[str, ...] = ("id",)) -> Table:

@@ -3,11 +3,10 @@ the data package and the /data/ page all share) and its rows."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+
+from ...kinds import Registry
 
 
 @dataclass(frozen=True)
@@ -37,15 +36,10 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-@cache
-def _schema(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def schema_enum(schema_dir: Path, kind: str, *path: str) -> tuple[str, ...]:
+def schema_enum(registry: Registry, kind: str, *path: str) -> tuple[str, ...]:
     """The allowed values of a record field, read from its JSON Schema so the export's constraints
     never drift from what validation accepts. `path` walks properties (and array items)."""
-    node: dict = _schema(schema_dir / f"{kind}.schema.json")
+    node: dict = registry.schemas.get(kind, {})
     for name in path:
         node = node.get("properties", {}).get(name) or node.get("items", {}).get("properties", {}).get(name) or {}
     return tuple(node.get("enum") or ())

@@ -181,7 +181,7 @@ ROWS: dict[str, Callable[[Context, Record], Iterator[Row]]] = {
 def build_tables(ctx: Context) -> list[Table]:
     """Every table with its rows, records in the site's order (report, then position in it)."""
     out = []
-    for table in columns.tables(ctx.config.schema_dir):
+    for table in columns.tables(ctx.site.kinds):
         names = [c.name for c in table.columns]
         for rec in ctx.site.kind(table.kind):
             for row in ROWS[table.name](ctx, rec):

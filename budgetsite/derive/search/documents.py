@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...kinds import Kind
 from ...load.content import ContentPage
 from ...model import AuditItem, OrgUnit, Record, Site
 from ...model.corrections import Corrector
 from .index import SearchDoc
-
-# Record kind (URL folder) → search result type. Kinds without a type of their own are "page".
-SEARCH_TYPES = {"programs": "program", "budget": "budget", "audits": "audit", "orgs": "org",
-                "sources": "source", "indicators": "indicator", "facilities": "facility",
-                "contracts": "contract", "notes": "note", "tables": "page", "visions": "page",
-                "staffing": "page"}
 
 
 def _strings(value: object) -> Iterator[str]:
@@ -37,7 +32,7 @@ def _org_name(rec: Record) -> str | None:
     return org.name if isinstance(org, OrgUnit) else None
 
 
-def record_doc(rec: Record, corrector: Corrector) -> SearchDoc:
+def record_doc(rec: Record, kind: Kind, corrector: Corrector) -> SearchDoc:
     printed = " ".join(_strings(rec.data))
     corrected = corrector.apply(printed, rec.source.doc)
     # Both forms are indexed, so a search for the corrected word or the printed one finds it.
@@ -45,12 +40,12 @@ def record_doc(rec: Record, corrector: Corrector) -> SearchDoc:
     year = rec.data.get("year") if isinstance(rec.data.get("year"), int) else None
     status = rec.status if isinstance(rec, AuditItem) else None
     title = corrector.apply(rec.title, rec.source.doc)
-    return SearchDoc(url=rec.url, type=SEARCH_TYPES[rec.kind], title=title, text=text, org=_org_name(rec),
+    return SearchDoc(url=rec.url, type=str(kind.search_type), title=title, text=text, org=_org_name(rec),
                      year=year, status=status)
 
 
 def search_docs(site: Site, corrector: Corrector, content: list[ContentPage], charts: list) -> list[SearchDoc]:
-    docs = [record_doc(rec, corrector) for kind in SEARCH_TYPES for rec in site.kind(kind)]
+    docs = [record_doc(rec, kind, corrector) for kind in site.kinds.searched() for rec in site.kind(kind.name)]
     docs += [SearchDoc(url=c.url, type="chart", title=c.title, text=c.summary) for c in charts]
     docs += [SearchDoc(url=p.url, type="page", title=p.title, text=p.body) for p in content]
     return docs

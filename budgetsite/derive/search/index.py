@@ -51,7 +51,6 @@ FORMAT = 1
 
 DOC_TYPES: tuple[str, ...] = ("program", "budget", "audit", "indicator", "facility", "contract",
                               "org", "chart", "source", "note", "page")
-STATUSES: tuple[str, ...] = ("추진완료", "추진 중", "검토 중", "미반영")
 
 PASSAGE_CHARS = 400      # about 1.2 KB of Korean UTF-8: one snippet fetch per result stays small
 PASSAGE_OVERLAP = 40     # longest word the query side verifies inside one passage
@@ -386,24 +385,26 @@ def _fragment(doc: SearchDoc, passage: int, count: int, text: str) -> bytes:
     return _dumps(record)
 
 
-def _facets(ordered: Sequence[SearchDoc]) -> dict[str, object]:
+def _facets(ordered: Sequence[SearchDoc], status_order: Sequence[str]) -> dict[str, object]:
     types: dict[str, list[int]] = {}
     for i, d in enumerate(ordered):
         types.setdefault(d.type, [i, i])[1] = i + 1
     orgs = Counter(d.org for d in ordered if d.org)
     years = Counter(d.year for d in ordered if d.year is not None)
     statuses = Counter(d.status for d in ordered if d.status)
-    status_rank = {s: i for i, s in enumerate(STATUSES)}
+    status_rank = {s: i for i, s in enumerate(status_order)}
     return {
         "types": types,
         "orgs": sorted(orgs.items()),
         "years": sorted(years.items(), reverse=True),
-        "statuses": sorted(statuses.items(), key=lambda kv: (status_rank.get(kv[0], len(STATUSES)), kv[0])),
+        "statuses": sorted(statuses.items(), key=lambda kv: (status_rank.get(kv[0], len(status_order)), kv[0])),
     }
 
 
-def build_index(docs: list[SearchDoc], variants: Sequence[VariantGroup] = DEFAULT_VARIANTS) -> dict[str, bytes]:
+def build_index(docs: list[SearchDoc], variants: Sequence[VariantGroup] = DEFAULT_VARIANTS,
+                statuses: Sequence[str] = ()) -> dict[str, bytes]:
     """Return files to write under the site's /search/ folder: relative path -> bytes.
+    `statuses`: the order of the status filter (the registry's, budgetsite.kinds).
 
     Deterministic: the same docs, in any order, give byte-identical files.
     """
@@ -464,7 +465,7 @@ def build_index(docs: list[SearchDoc], variants: Sequence[VariantGroup] = DEFAUL
     for name in sorted(files):
         build.update(name.encode() + b"\0" + files[name] + b"\0")
     meta = {"v": FORMAT, "build": build.hexdigest()[:12], "docs": len(ordered), "shards": shard_count,
-            **_facets(ordered)}
+            **_facets(ordered, statuses)}
     files["meta.json"] = _dumps(meta)
     return dict(sorted(files.items()))
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from ...config import PACKAGE_SCHEMAS
+from ...kinds import Registry, load_registry
 from .audits import import_audits
 from .budget import import_budget_table, import_numbered_table, is_budget_table, is_numbered_table, read_columns
 from .markup import spaceless
@@ -29,7 +31,8 @@ from .tables import TabBlock, find_blocks, parse_date, read_header
 __all__ = ["ImportSummary", "import_report"]
 
 
-def import_report(text_path: Path, doc_id: str, out_dir: Path, *, data_dir: Path | None = None) -> ImportSummary:
+def import_report(text_path: Path, doc_id: str, out_dir: Path, *, data_dir: Path | None = None,
+                  registry: Registry | None = None) -> ImportSummary:
     """Write draft records for the report at text_path into out_dir/<kind>/<id>.yaml.
 
     doc_id is the report's `sources` id (s000 …). data_dir is the project's data folder: its orgs/
@@ -41,7 +44,8 @@ def import_report(text_path: Path, doc_id: str, out_dir: Path, *, data_dir: Path
     orgs = OrgIndex(data_dir / "orgs" if data_dir else None)
     year = meta.year or _guess_year(lines)
     report_date = meta.report_date or parse_date(" ".join(lines[:30]), year)
-    ctx = ReportContext(doc_id, lines, year, report_date, orgs, meta.issuer)
+    registry = registry or load_registry([PACKAGE_SCHEMAS])
+    ctx = ReportContext(doc_id, lines, year, report_date, orgs, meta.issuer, registry.statuses("audits"))
     if not orgs:
         ctx.warn(None, "no data/orgs found: organisation names are not linked")
 

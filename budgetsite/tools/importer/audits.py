@@ -28,10 +28,15 @@ _CONTINUATION = re.compile(r"^<p[^>]*>")
 _AUDIT_NAME = re.compile(r"(\d{4})\s*행정\s*(사무)?\s*감사")
 
 
-def normalize_status(printed: str) -> str:
+def status_for(printed: str, statuses: tuple[str, ...]) -> str | None:
+    """The allowed status a printed one stands for, spaces aside (완료 for 추진완료); None: not a status."""
     s = spaceless(printed)
-    return {"추진완료": "추진완료", "완료": "추진완료", "추진중": "추진 중", "검토중": "검토 중",
-            "미반영": "미반영"}[s]
+    by_form = {spaceless(x): x for x in statuses}
+    return by_form.get(s) or by_form.get("추진" + s)
+
+
+def normalize_status(printed: str, statuses: tuple[str, ...]) -> str:
+    return status_for(printed, statuses) or statuses[0]
 
 
 def audit_category(header: Row) -> tuple[str, str] | None:
@@ -136,8 +141,7 @@ def _summary(ctx: ReportContext, outline: Outline, block: TabBlock,
     columns: dict[int, str] = {}
     for i, cell in enumerate(header.cells):
         name = spaceless(cell)
-        status = {"계": "total", "완료": "추진완료", "추진중": "추진 중", "검토중": "검토 중",
-                  "미반영": "미반영"}.get(name)
+        status = "total" if name == "계" else status_for(name, ctx.statuses)
         if status:
             columns[i] = status
     rows: list[dict[str, object]] = []
@@ -203,7 +207,7 @@ def _item_draft(ctx: ReportContext, outline: Outline, item: _Item, number: int,
         "org": org,
     }
     if status_printed:
-        data["status"] = normalize_status(status_printed)
+        data["status"] = normalize_status(status_printed, ctx.statuses)
         data["status_printed"] = status_printed
     else:
         # The schema needs a status; 추진완료 is the only one a 기타 item without one can mean,
@@ -266,7 +270,7 @@ def _compare_with_summary(ctx: ReportContext, drafts: list[Draft],
             items = [d.data for d in drafts if d.kind == "audits"]
         if not items:
             continue
-        counted = {s: sum(i["status"] == s for i in items) for s in ("추진완료", "추진 중", "검토 중", "미반영")}
+        counted = {s: sum(i["status"] == s for i in items) for s in ctx.statuses}
         printed = {s: row.get(s) or 0 for s in counted}
         if len(items) != row.get("total") or counted != printed:
             ctx.warn(line, f"audit summary {category}: table says {row.get('total')} = "

@@ -47,6 +47,7 @@ class ReportContext:
     report_date: str | None
     orgs: OrgIndex
     issuer: str | None
+    statuses: tuple[str, ...] = ()  # an audit item's allowed statuses (the registry's), in order
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, line: int | None, message: str) -> None:

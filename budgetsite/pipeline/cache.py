@@ -1,6 +1,7 @@
-"""The input cache: records as parsed and schema-checked by earlier builds, in .build-cache/inputs/.
+"""The build's caches in .build-cache/: records as parsed and schema-checked by earlier builds
+(RecordCache, in inputs/), and files made from inputs of a known digest (FileMemo).
 
-A record is found by its file's content hash and its kind, so an unchanged file is neither parsed
+The record cache finds a record by its file's content hash and its kind, so an unchanged file is neither parsed
 nor checked against its schema again, whatever its name or date. The cache file's name holds an
 epoch, a hash of everything a parse or a schema check depends on (the schema files, the loader and
 validator code, PyYAML and Python), so a change to any of them starts an empty cache. Cross-record
@@ -23,28 +24,29 @@ from pathlib import Path
 
 import yaml
 
-from .. import validate
-from . import records as load
-from .records import RawRecord
+from .. import load, validate
+from ..files import write_atomic
+from ..kinds import Registry
+from ..load.records import RawRecord
 
 Entry = tuple[dict, bool]  # (data, passed its schema)
 
 
-def _epoch(schema_dir: Path) -> str:
+def _epoch(registry: Registry) -> str:
     h = hashlib.sha256()
     for part in (sys.version, yaml.__version__, str(getattr(yaml, "__with_libyaml__", False))):
         h.update(part.encode() + b"\0")
-    for module in (load, validate):
-        h.update(Path(str(module.__file__)).read_bytes())
-    for path in sorted(schema_dir.glob("*.json")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for package in (load, validate):  # the code that parses and checks
+        for path in sorted(Path(str(package.__file__)).parent.glob("*.py")):
+            h.update(path.read_bytes())
+    h.update(registry.digest.encode())
     return h.hexdigest()[:20]
 
 
 class RecordCache:
-    def __init__(self, root: Path, schema_dir: Path):
+    def __init__(self, root: Path, registry: Registry):
         self.dir = root / ".build-cache" / "inputs"
-        self.path = self.dir / f"records-{_epoch(schema_dir)}.marshal"
+        self.path = self.dir / f"records-{_epoch(registry)}.marshal"
         self.entries: dict[str, Entry] = {}  # "kind/digest" → entry
         # file → (size, mtime in ns, inode, digest): a file whose stat is unchanged is not even read
         self.stats: dict[str, tuple[int, int, int, str]] = {}
@@ -99,10 +101,7 @@ class RecordCache:
         except ValueError:  # a value marshal cannot hold (a custom YAML tag): no cache, no harm
             return
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(blob)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, blob, only_if_changed=False)
             for old_file in self.dir.glob("records-*.marshal"):
                 if old_file != self.path:
                     old_file.unlink(missing_ok=True)
@@ -143,10 +142,7 @@ class FileMemo:
     def put(self, files: list[tuple[str, bytes]]) -> None:
         path = self.path
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(files))
-            os.replace(tmp, path)
+            write_atomic(path, marshal.dumps(files), only_if_changed=False)
             for old in self.dir.glob("*.marshal"):
                 if old != path:
                     old.unlink(missing_ok=True)
