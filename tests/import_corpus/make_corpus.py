@@ -227,6 +227,20 @@ def render_hwpx(spec: dict[str, Any], path: Path) -> None:
                 if cell.text:
                     table.set_cell_text(cell.row, cell.col, cell.text)
     doc.save_to_path(str(path))
+    _fix_zip_dates(path)
+
+
+def _fix_zip_dates(path: Path) -> None:
+    """The same spec gives the same bytes: the zip entries' dates are fixed (order and compression kept)."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            z.writestr(fixed, data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,8 +362,9 @@ def render_xlsx(spec: dict[str, Any], path: Path) -> None:
             if value is not None:
                 target.value = value
                 negative_mark = "△" if "△" in cell.text else "-"
-                target.number_format = ("#,##0.0" if isinstance(value, float) else "#,##0") + \
-                    (f';{negative_mark}#,##0' if negative_mark == "△" else "")
+                places = len(cell.text.split(".")[1]) if "." in cell.text else 0
+                shown = "#,##0" + ("." + "0" * places if places else "")
+                target.number_format = shown + (f";{negative_mark}{shown}" if negative_mark == "△" else "")
             elif cell.text:
                 target.value = cell.text
             if cell.cs > 1 or cell.rs > 1:
