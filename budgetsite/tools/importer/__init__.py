@@ -20,7 +20,8 @@ import yaml
 from ...config import PACKAGE_SCHEMAS
 from ...kinds import Registry, load_registry
 from .audits import import_audits
-from .budget import import_budget_table, import_numbered_table, is_budget_table, is_numbered_table, read_columns
+from .budget import import_budget_table, import_numbered_table, is_budget_table, is_numbered_table
+from .columns import read_columns
 from .markup import spaceless
 from .programs import ProgramRef, import_programs
 from .records import Draft, ImportSummary, OrgIndex, ReportContext, summarize, write_drafts
@@ -67,7 +68,7 @@ def _import_tables(ctx: ReportContext, outline: Outline, blocks: list[TabBlock],
     numbered: list[list[TabBlock]] = []
     for block in blocks:
         header = read_header(block.rows)
-        columns = read_columns(header)
+        columns = read_columns(header, block.rows[header.rows:])
         if is_numbered_table(columns):
             if numbered and _continues(ctx.lines, numbered[-1][-1], block):
                 numbered[-1].append(block)

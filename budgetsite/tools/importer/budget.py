@@ -18,68 +18,24 @@ from .markup import cell_blocks, collapse_spacing, spaceless, strip_html, to_mar
 from .programs import ProgramRef
 from .records import Draft, ReportContext, draft_id, source
 from .sections import Outline
+from .columns import Columns, read_columns
 from .tables import Header, Number, Row, TabBlock, first_value_index, parse_number, read_header, table_context
 
-# Header name (spaces removed) → field. Rates before amounts: "집행률 지출액" is a rate.
-_FIELDS: list[tuple[str, str]] = [
-    ("number", r"^연번$"),
-    ("obligation_rate_stated", r"(집행|달성)[률율].*원인행위|원인행위.*[률율]"),
-    ("rate_stated", r"(집행|달성)[률율]"),
-    ("obligated", r"원인행위"),
-    ("forecast", r"(지출|집행).*(까지|예상|전망)"),
-    ("spent", r"지출액|집행액"),
-    ("budget", r"예산현액|예산액"),
-    ("change_stated", r"증감"),
-    ("overview", r"사업개요|비고"),
-    ("progress", r"추진현황|추진실적"),
-    ("plan", r"향후계획"),
-]
-_YEAR_COLUMN = re.compile(r"^(20\d\d)년?(\(.*\))?$")
 _MONEY = ("budget", "obligated", "spent", "forecast", "prior_budget")
 _RATES = ("rate_stated", "obligation_rate_stated")
+_FUNDING = ("funding.national", "funding.city", "funding.district", "funding.private")
 _NUMBER_PREFIX = re.compile(r"^(?P<num>[①-⑳]|\d{1,2}\.)\s*(?P<name>\S.*)$")
 _TOTAL = re.compile(r"(총계|합계|소계|계)$")
 _ACCOUNT = re.compile(r"^(?P<account>.+회계)(\s*계)?$")
 
 
-@dataclass
-class Columns:
-    fields: dict[str, int]  # field → column
-    years: dict[int, int]  # printed year → column
-
-    @property
-    def first(self) -> int:
-        return min([*self.fields.values(), *self.years.values()])
-
-    def field_at(self, column: int) -> str | None:
-        for name, col in self.fields.items():
-            if col == column:
-                return name
-        for year, col in self.years.items():
-            if col == column:
-                return f"year:{year}"
-        return None
-
-
-def read_columns(header: Header) -> Columns:
-    fields: dict[str, int] = {}
-    years: dict[int, int] = {}
-    for i, name in enumerate(header.names):
-        s = spaceless(name)
-        if m := _YEAR_COLUMN.match(s):
-            years[int(m[1])] = i
-            continue
-        for field_name, pattern in _FIELDS:
-            if re.search(pattern, s) and field_name not in fields:
-                fields[field_name] = i
-                break
-    return Columns(fields, years)
-
-
-def is_budget_table(columns: Columns) -> bool:
-    has_budget = "budget" in columns.fields or len(columns.years) >= 2
-    has_other = any(f in columns.fields for f in ("spent", "obligated", "rate_stated", "change_stated"))
-    return has_budget and has_other
+def is_budget_table(columns: Columns, money_unit: bool = False) -> bool:
+    """Budget figures by row: a budget column (or years of budgets) and another figure, or a budget
+    column alone under a printed money unit (성과계획서 총괄표: counts, then 예산액)."""
+    has_budget = "budget" in columns.fields or len(columns.years) >= 2 or "prior_budget" in columns.fields
+    others = ("spent", "obligated", "rate_stated", "change_stated", "prior_budget", *_FUNDING)
+    has_other = any(f in columns.fields for f in others)
+    return has_budget and (has_other or money_unit)
 
 
 def is_numbered_table(columns: Columns) -> bool:
@@ -114,7 +70,7 @@ def _rank(name: str) -> int:
 def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
                         program_at: Callable[[int], ProgramRef | None]) -> list[Draft]:
     header = read_header(block.rows)
-    columns = read_columns(header)
+    columns = read_columns(header, block.rows[header.rows:])
     context = table_context(ctx.lines, block, block.end, ctx.year, header)
     if context.unit is None:
         ctx.warn(block.start, "budget table without a printed unit (단위); not imported")
@@ -123,7 +79,7 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
     _link(lines)
     _resolve_ambiguous(ctx, lines, columns)
     section = outline.section_at(block.start)
-    year = _table_year(header, columns, ctx.year)
+    year = _table_year(ctx, header, columns, block.start, context.title)
     program = program_at(block.start)
     drafts: list[Draft] = []
     for line in lines:
@@ -163,13 +119,20 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
     return drafts
 
 
-def _table_year(header: Header, columns: Columns, fallback: int | None) -> int:
+def _table_year(ctx: ReportContext, header: Header, columns: Columns, line: int,
+                title: str | None = None) -> int:
+    """The year of a table's figures: its latest year column, a year printed in its budget column's
+    header ("2024년 예산액"), in its title ("2023년 회계별 …"), else the report's."""
     if columns.years:
         return max(columns.years)
+    if "budget" in columns.fields and columns.fields["budget"] in columns.year_of:
+        return columns.year_of[columns.fields["budget"]]
     for name in header.names:
         if m := re.match(r"^(20\d\d)\s", name):
             return int(m[1])
-    return fallback or 0
+    if title and (m := re.match(r"^['’]?(20\d\d)\s*년", title)):
+        return int(m[1])
+    return ctx.need_year(line)
 
 
 def _read_lines(ctx: ReportContext, block: TabBlock, header: Header, columns: Columns) -> list[_Line]:
@@ -353,11 +316,18 @@ def _put_values(ctx: ReportContext, data: dict[str, Any], line: _Line, columns: 
             data["prior_year"] = year
     if years and (number := line.values.get(f"year:{years[-1]}")):
         _money(ctx, data, "budget", number, line, notes)
-    for f in ("budget", "obligated", "spent", "forecast"):
+    for f in ("budget", "obligated", "spent", "forecast", "prior_budget"):
+        if f in line.values:
+            _money(ctx, data, f, line.values[f], line, notes)
+    if "prior_budget" in line.values and "prior_year" not in data and isinstance(data.get("year"), int):
+        column = columns.fields["prior_budget"]
+        data["prior_year"] = columns.year_of.get(column, data["year"] - 1)
+    for f in _FUNDING:
         if f in line.values:
             _money(ctx, data, f, line.values[f], line, notes)
     if (n := line.values.get("change_stated")) and n.value is not None:
         data["change_stated"] = n.value
+        printed_sign(n, "증감", notes)
     for f in _RATES:
         if (n := line.values.get(f)) and n.value is not None:
             data[f] = n.value
@@ -365,6 +335,12 @@ def _put_values(ctx: ReportContext, data: dict[str, Any], line: _Line, columns: 
         data["overview"] = to_markdown(cell_blocks(line.texts["overview"]))
     if "_note" in line.texts:
         notes.append(line.texts["_note"])
+
+
+def printed_sign(number: Number, label: str, notes: list[str]) -> None:
+    """The site prints a negative figure with △; a figure printed another way keeps its form in a note."""
+    if number.value is not None and number.value < 0 and not number.printed.lstrip().startswith("△"):
+        notes.append(f"{label}은(는) 원문에 '{number.printed}'(으)로 인쇄되어 있습니다 (음수; 사이트는 △로 표시합니다).")
 
 
 def _money(ctx: ReportContext, data: dict[str, Any], key: str, number: Number, line: _Line,
@@ -375,7 +351,10 @@ def _money(ctx: ReportContext, data: dict[str, Any], key: str, number: Number, l
         ctx.warn(line.row.line, f"negative amount {number.printed} for {key}; left out")
         notes.append(f"{key} 값이 음수({number.printed})로 인쇄되어 넣지 않았습니다.")
         return
-    data[key] = number.value
+    if key.startswith("funding."):
+        data.setdefault("funding", {})[key.split(".", 1)[1]] = number.value
+    else:
+        data[key] = number.value
     if number.thousands_dot:
         ctx.warn(line.row.line, f"{key} {number.printed!r} read as {number.value}: "
                                 f"probably {number.printed.replace('.', ',')}")
@@ -383,7 +362,7 @@ def _money(ctx: ReportContext, data: dict[str, Any], key: str, number: Number, l
                      f"쉼표를 점으로 잘못 읽은 {number.printed.replace('.', ',')}일 수 있습니다 (정정 목록 확인).")
     if number.split:
         parts = dict(number.split)
-        if key == "budget":
+        if key == "budget" and "funding" not in data:
             data["funding"] = parts
         else:
             label = {"spent": "집행액", "obligated": "원인행위액", "forecast": "집행 예정액"}.get(key, key)
@@ -408,7 +387,7 @@ def import_numbered_table(ctx: ReportContext, outline: Outline, blocks: list[Tab
     """All pages of one numbered budget table (blocks after the first repeat its header)."""
     first = blocks[0]
     header = read_header(first.rows)
-    columns = read_columns(header)
+    columns = read_columns(header, first.rows[header.rows:])
     context = table_context(ctx.lines, first, blocks[-1].end, ctx.year, header)
     if context.unit is None:
         ctx.warn(first.start, "numbered budget table without a printed unit (단위); not imported")
@@ -479,7 +458,7 @@ def _numbered_draft(ctx: ReportContext, entry: _Entry, columns: Columns, unit: s
         else:
             notes.append(f"부서 '{entry.dept}'({entry.dept_line}행)를 조직 목록에서 찾지 못했습니다.")
     data["level"] = "세부사업"
-    data["year"] = ctx.year or 0
+    data["year"] = ctx.year if ctx.year is not None else ctx.need_year(entry.start)
     if as_of:
         data["as_of"] = as_of
     data["unit"] = unit

@@ -146,7 +146,7 @@ def _planned_budget(ctx: ReportContext, outline: Outline, program: Program, reco
         section = outline.section_at(n)
         budget: dict[str, Any] = {"id": budget_id, "source": source(ctx.doc_id, n, n, section),
                                   "name": data["name"], "table": "소요예산", "org": data["org"],
-                                  "programs": [record_id], "year": data.get("year") or ctx.year or 0,
+                                  "programs": [record_id], "year": data.get("year") or ctx.year or ctx.need_year(n),
                                   "unit": m["unit"], "planned": number_value(m["amount"])}
         if m["inner"]:
             funding = {FUNDING_KEYS[k]: number_value(v) for k, v in _SPLIT_PART.findall(m["inner"])}

@@ -49,6 +49,15 @@ class ReportContext:
     issuer: str | None
     statuses: tuple[str, ...] = ()  # an audit item's allowed statuses (the registry's), in order
     warnings: list[str] = field(default_factory=list)
+    year_needed: list[int] = field(default_factory=list)  # lines whose records need the report's year
+
+    def need_year(self, line: int) -> int:
+        """The report's year for a record drafted at `line`. Without one, the line is noted and 0
+        returned: the import then stops and asks for --year, so no draft is written with year 0."""
+        if self.year is not None:
+            return self.year
+        self.year_needed.append(line)
+        return 0
 
     def warn(self, line: int | None, message: str) -> None:
         self.warnings.append(f"line {line}: {message}" if line else message)

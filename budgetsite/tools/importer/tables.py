@@ -87,9 +87,14 @@ FUNDING_KEYS = {"국": "national", "국비": "national", "시": "city", "시비"
                 "구": "district", "구비": "district", "민간": "private"}
 
 
+_MINUS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
+_ACCOUNTING = re.compile(r"^\(\s*(?P<n>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*\)$")
+
+
 def number_value(text: str) -> int | float:
-    negative = text.lstrip().startswith(("△", "▲", "-"))
-    digits = re.sub(r"[△▲\s,-]", "", text)
+    text = text.translate(_MINUS)
+    negative = text.lstrip().startswith(("△", "▲", "-", "("))
+    digits = re.sub(r"[△▲\s,()-]", "", text)
     value: int | float = float(digits) if "." in digits else int(digits)
     return -value if negative else value
 
@@ -101,7 +106,9 @@ def parse_number(cell: str) -> Number | None:
         return None
     if text in NULL_MARKS:
         return Number(None, text)
-    if m := _NUM_RE.match(text):
+    if m := _ACCOUNTING.match(text):  # (1,234): the accountant's minus
+        return Number(-number_value(m["n"]), text)
+    if m := _NUM_RE.match(text.translate(_MINUS)):
         return Number(number_value(m["n"]), text, percent=bool(m["pct"]))
     if m := _PAIR_RE.match(text):
         a = None if m["a"] == "-" else number_value(m["a"])
@@ -130,6 +137,7 @@ def first_value_index(row: Row) -> int | None:
 class Header:
     names: tuple[str, ...]  # one name per column; a second header row is joined to the first
     rows: int  # how many printed rows the header takes
+    parts: tuple[tuple[str, ...], ...] = ()  # per column, its name in each header row (group first)
 
     def find(self, *patterns: str) -> int | None:
         """First column whose name (spaces removed) matches any pattern."""
@@ -149,6 +157,7 @@ def read_header(rows: tuple[Row, ...]) -> Header:
         top += [""] * (width - len(top))
         sub += [""] * (width - len(sub))
         names: list[str] = []
+        parts: list[tuple[str, ...]] = []
         group = ""
         for t, s in zip(top, sub, strict=True):
             if t:
@@ -159,8 +168,10 @@ def read_header(rows: tuple[Row, ...]) -> Header:
             if s and head:
                 head = re.sub(r"\s*\([^()]*\)", "", head)  # "일 반 직 (정원 / 현원)" → "일 반 직"
             names.append(" ".join(collapse_spacing(x) for x in (head, s) if x))
-        return Header(tuple(names), 2)
-    return Header(tuple(collapse_spacing(t) for t in top), 1)
+            parts.append(tuple(collapse_spacing(x) for x in (head, s) if x))
+        return Header(tuple(names), 2, tuple(parts))
+    names1 = tuple(collapse_spacing(t) for t in top)
+    return Header(names1, 1, tuple((n,) for n in names1))
 
 
 def _is_sub_header(row: Row) -> bool:
@@ -172,7 +183,43 @@ def _is_sub_header(row: Row) -> bool:
 # ---------------------------------------------------------------------------------------------
 # What is printed around a table
 
-UNIT_RE = re.compile(r"단위\s*[:：]?\s*(조원|억원|백만원|천원|원)")
+MONEY_UNITS = ("조원", "억원", "백만원", "천원", "원")
+UNIT_STATEMENT = re.compile(r"단\s*위\s*[:：]?\s*(?P<units>[^)\]\n]*)")
+
+
+@dataclass(frozen=True)
+class UnitStatement:
+    """A printed "(단위 : …)": its money unit, and what else it names (개, %, 명 …)."""
+
+    money: str | None
+    others: tuple[str, ...] = ()
+    money_units: tuple[str, ...] = ()  # all money units printed, when more than one
+
+    @property
+    def mixed(self) -> bool:
+        return bool(self.money and self.others and set(self.others) - {"%"})
+
+
+def parse_units(text: str) -> UnitStatement | None:
+    """"(단위 : 백만원)", "(단위:개, 백만원)", "(10.20기준 / 단위 : 백만원)", "(단위: 천원, %)"."""
+    m = UNIT_STATEMENT.search(text)
+    if not m:
+        return None
+    found = [u.strip() for u in re.split(r"[,，/·、\s]+", m["units"]) if u.strip()]
+    found = [re.sub(r"[^가-힣%㎡]", "", u) for u in found]
+    money = [u for u in found if u in MONEY_UNITS]
+    others = tuple(u for u in found if u and u not in MONEY_UNITS and len(u) <= 3)
+    if not money and not others:
+        return None
+    return UnitStatement(money[0] if money else None, others, tuple(money) if len(money) > 1 else ())
+
+
+def first_unit(numbered: list[tuple[int, str]]) -> tuple[UnitStatement | None, int | None]:
+    """The first unit statement naming a money unit, and its line."""
+    for n, text in numbered:
+        if (statement := parse_units(text)) is not None and statement.money:
+            return statement, n
+    return None, None
 _DATE_YMD = re.compile(r"(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _DATE_DOTTED = re.compile(r"(?<![\d.])['’‘`]?(\d{4}|\d{2})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})(?![\d])")
 _DATE_MONTH_DAY = re.compile(r"(?<![\d.])(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*(?:기준|현재)")
@@ -202,6 +249,7 @@ class TableContext:
     as_of: str | None
     as_of_line: int | None
     title: str | None
+    units: UnitStatement | None = None
 
 
 _LOOKBACK = 12  # lines above a table that can hold its unit, date and title
@@ -215,13 +263,14 @@ def table_context(lines: list[str], block: TabBlock, end: int, year: int | None,
     inside = [(n, lines[n - 1]) for n in range(block.start, end + 1) if "\t" not in lines[n - 1]]
     far = _lines_above(lines, block.start, _FAR_LOOKBACK)
     header_text = [(block.start, " ".join(header.names))]
-    unit, unit_line = _first(UNIT_RE, header_text + near + inside + far)
+    statement, unit_line = first_unit(header_text + near + inside + far)
+    unit = statement.money if statement else None
     as_of, as_of_line = None, None
     for n, text in header_text + near + far:
         if ("기준" in text or "현재" in text or n == unit_line) and (d := parse_date(text, year)):
             as_of, as_of_line = d, n
             break
-    return TableContext(unit, unit_line, as_of, as_of_line, _title(near))
+    return TableContext(unit, unit_line, as_of, as_of_line, _title(near), statement)
 
 
 def _lines_above(lines: list[str], start: int, count: int) -> list[tuple[int, str]]:
@@ -235,17 +284,10 @@ def _lines_above(lines: list[str], start: int, count: int) -> list[tuple[int, st
     return found
 
 
-def _first(pattern: re.Pattern[str], numbered: list[tuple[int, str]]) -> tuple[str | None, int | None]:
-    for n, text in numbered:
-        if m := pattern.search(text):
-            return m.group(1), n
-    return None, None
-
-
 def _title(near: list[tuple[int, str]]) -> str | None:
     for _, text in near[:8]:
         t = re.sub(r"^#+\s*", "", text.strip()).replace("**", "").strip()
-        if not t or t[0] in "([-–※▶<〈【" or UNIT_RE.search(t) or re.fullmatch(r"[\d\s.]+", t):
+        if not t or t[0] in "([-–※▶<〈【" or UNIT_STATEMENT.search(t) or re.fullmatch(r"[\d\s.]+", t):
             continue
         t = t.lstrip("□■○").strip()
         t = re.split(r"\s+-\s+", t)[0]  # "예 산 - 238,681백만원" → "예 산"
