@@ -152,15 +152,85 @@ def new(root: Path, kind: str, record_id: str) -> None:
 
 
 @main.command(name="import")
-@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--doc", "doc_id", required=True, help="Source id for the report, e.g. s005.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("drafts"),
-              show_default=True, help="Folder for the draft records (review, then move into data/).")
-def import_(report: Path, doc_id: str, out: Path) -> None:
-    """Turn a report's regular parts (tables, numbered programs) into draft YAML records."""
-    from .tools.importer import import_report
-    summary = import_report(report, doc_id, out, data_dir=_config(Path(".")).data_dir)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--doc", "doc_id", default=None, help="Source id for the report, e.g. s005.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the draft records (default: drafts/ in the project).")
+@ROOT_OPTION
+@click.option("--year", type=click.IntRange(1900, 2100), default=None,
+              help="The report's year, when its title and date do not print one.")
+@click.option("--dry-run", is_flag=True, help="Print the import report; write nothing.")
+@click.option("--accept", is_flag=True,
+              help="Move the reviewed drafts given as PATHS (files or folders) into data/ once they validate.")
+@LANG_OPTION
+def import_(paths: tuple[Path, ...], doc_id: str | None, out: Path | None, root: Path, year: int | None,
+            dry_run: bool, accept: bool, lang: str | None) -> None:
+    """Draft records from a report: `import REPORT --doc s005` (text, HWPX, PDF, XLSX or CSV), then
+    `import --accept drafts/` moves what you reviewed into data/.
+
+    Exit 0: drafts written (or accepted); 1: nothing drafted, the file cannot be read, or the drafts
+    do not validate; 2: wrong usage (no --doc, an id that is not an id, --out pointing at inputs,
+    no year in the report and no --year)."""
+    config = _config(root)
+    if accept:
+        _accept(list(paths), config, dry_run, lang)
+        return
+    if len(paths) != 1:
+        raise click.UsageError("give one REPORT file (or --accept DRAFTS…)")
+    if not doc_id:
+        raise click.UsageError("Missing option '--doc' (the report's sources id, e.g. --doc s005)")
+    report = paths[0]
+    if not report.is_file():
+        raise click.BadParameter(f"{report}: no such file", param_hint="REPORT")
+    from .tools.importer import ImportRefused, ReadError, YearMissing, import_report, valid_doc_id
+    from .tools.importer.safety import check_out_dir
+    try:
+        valid_doc_id(doc_id)
+        out = check_out_dir(out if out is not None else config.root / "drafts", config)
+    except ImportRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    from .kinds import load_registry
+    try:
+        summary = import_report(report, doc_id, out, data_dir=config.data_dir,
+                                registry=load_registry(config.schema_dirs()), year=year, dry_run=dry_run)
+    except ReadError as exc:
+        click.echo(f"{exc}\nnothing was written.", err=True)
+        sys.exit(1)
+    except YearMissing as exc:
+        click.echo(f"{report}: {exc}\nnothing was written.", err=True)
+        sys.exit(2)
+    except ImportRefused as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(str(summary))
+    if not summary.drafted:
+        click.echo("nothing was written.", err=True)
+        sys.exit(1)
+    if summary.report_path is not None:
+        click.echo(f"report written to {summary.report_path}")
+
+
+def _accept(paths: list[Path], config: SiteConfig, dry_run: bool, lang: str | None) -> None:
+    from .tools.importer.accept import AcceptRefused, accept_drafts
+    if not paths:
+        raise click.UsageError("give the reviewed drafts to accept: files or folders, e.g. --accept drafts/")
+    try:
+        result = accept_drafts(paths, config, dry_run=dry_run)
+    except AcceptRefused as exc:
+        click.echo(f"{exc}\nnothing was moved.", err=True)
+        sys.exit(1)
+    root = config.root.resolve()
+    if result.problems:
+        _report(config, result.problems, lang)
+    if result.errors:
+        click.echo(f"the project does not validate with these {len(result.moves)} drafts; nothing was moved. "
+                   "Fix the errors above in the drafts and accept them again.", err=True)
+        sys.exit(1)
+    for move in result.moves:
+        click.echo(f"{'would move' if dry_run else 'moved'} {move.draft} → {move.target.relative_to(root)}")
+    if result.draft_ids:
+        click.echo(f"{len(result.draft_ids)} accepted ids still carry '-draft-' (they become URLs): rename them "
+                   "before the report is published, e.g. " + result.draft_ids[0], err=True)
+    click.echo(f"{len(result.moves)} drafts {'validate (nothing moved: --dry-run)' if dry_run else 'accepted'}")
 
 
 @main.command(name="check-permalinks")

@@ -35,6 +35,7 @@ DOCS = HERE / "docs"
 REPO = HERE.parents[1]
 FONTS = [Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
          REPO / "budgetsite" / "themes" / "default" / "fonts" / "NanumSquareR.ttf"]
+SYMBOL_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 FIXED_DATE = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 
 
@@ -252,9 +253,13 @@ def _pdf(landscape: bool) -> Any:
     pdf.set_creation_date(FIXED_DATE)
     fonts = [f for f in FONTS if f.exists()]
     pdf.add_font("main", "", str(fonts[0]))
-    if len(fonts) > 1:
-        pdf.add_font("fallback", "", str(fonts[1]))
-        pdf.set_fallback_fonts(["fallback"])
+    # Neither Nanum font has U+2212 (−): without a font that has it, fpdf2 drops the glyph and the
+    # PDF would print 790 where the document prints −790.
+    fallbacks = [f for f in [*fonts[1:], SYMBOL_FONT] if f.exists()]
+    for i, font in enumerate(fallbacks):
+        pdf.add_font(f"fallback{i}", "", str(font))
+    if fallbacks:
+        pdf.set_fallback_fonts([f"fallback{i}" for i in range(len(fallbacks))])
     pdf.set_auto_page_break(False)
     pdf.set_margins(15, 15, 15)
     pdf.add_page()

@@ -16,7 +16,7 @@ from typing import Any
 
 from .markup import cell_blocks, collapse_spacing, spaceless, strip_html, to_markdown
 from .programs import ProgramRef
-from .records import Draft, ReportContext, draft_id, source
+from .records import ORG_NAME, Draft, ReportContext, draft_id, source
 from .sections import Outline
 from .columns import Columns, read_columns
 from .tables import Header, Number, Row, TabBlock, first_value_index, parse_number, read_header, table_context
@@ -25,7 +25,7 @@ _MONEY = ("budget", "obligated", "spent", "forecast", "prior_budget")
 _RATES = ("rate_stated", "obligation_rate_stated")
 _FUNDING = ("funding.national", "funding.city", "funding.district", "funding.private")
 _NUMBER_PREFIX = re.compile(r"^(?P<num>[①-⑳]|\d{1,2}\.)\s*(?P<name>\S.*)$")
-_TOTAL = re.compile(r"(총계|합계|소계|계)$")
+_TOTAL = re.compile(r"(총계|합계|소계|(?<!회)계|회계계)$")  # "특별회계" is no total; "특별회계 계" is
 _ACCOUNT = re.compile(r"^(?P<account>.+회계)(\s*계)?$")
 
 
@@ -62,6 +62,8 @@ class _Line:
 
 def _rank(name: str) -> int:
     s = spaceless(name)
+    if re.search(r"회계$", s) and re.search(r"\s계$", name.strip()):
+        return 2  # "도시개발 특별회계 계"
     if s in ("계", "총계", "합계") or "총계" in s:
         return 3
     return 2 if _TOTAL.search(s) else 1
@@ -75,9 +77,12 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
     if context.unit is None:
         ctx.warn(block.start, "budget table without a printed unit (단위); not imported")
         return []
-    lines = _read_lines(ctx, block, header, columns)
+    lines = _drop_repeats(ctx, _read_lines(ctx, block, header, columns))
     _link(lines)
+    _link_total_below(lines)
     _resolve_ambiguous(ctx, lines, columns)
+    _check_printed_differences(ctx, lines)
+    roles = _label_cells(block, header, columns)
     section = outline.section_at(block.start)
     year = _table_year(ctx, header, columns, block.start, context.title)
     program = program_at(block.start)
@@ -95,8 +100,18 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
         if context.title:
             data["table"] = context.title
         row_org = ctx.orgs.find(line.name, ctx.doc_id) if line.name else None
+        printed_org = roles.get(line.row.line, {}).get("org")
+        if row_org is None and printed_org:
+            org_from_column = ctx.org_or_new(printed_org, line.row.line)
+        else:
+            org_from_column = None
+        if row_org is None and org_from_column is None and ORG_NAME.match(spaceless(line.name)) \
+                and line.rank == 1:
+            row_org = ctx.org_or_new(line.name, line.row.line)  # a unit printed as the row's name
+        elif row_org is not None:
+            ctx.org_mapping.setdefault(line.name, row_org)
         # A program's own budget table: the unit its heading names.
-        org = row_org or (program.org if program is not None else None)
+        org = row_org or org_from_column or (program.org if program is not None else None)
         if org:
             data["org"] = org
         if program:
@@ -105,7 +120,7 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
             data["parent"] = line.parent.id
         if level := _level(line, row_org, header):
             data["level"] = level
-        if account := _account(line):
+        if account := (roles.get(line.row.line, {}).get("account") or _account(line)):
             data["account"] = account
         data["year"] = year
         if context.as_of:
@@ -167,6 +182,9 @@ def _read_lines(ctx: ReportContext, block: TabBlock, header: Header, columns: Co
                     values[f] = number
                 else:
                     texts[f] = cell
+        for key, column in (("_balance", columns.balance), ("_base", columns.base)):
+            if column is not None and (n := parse_number(row.cell(column + shift))) is not None:
+                values[key] = n
         name, indent, this_group = _label(labels, shift, group)
         if this_group:
             group = this_group
@@ -177,6 +195,74 @@ def _read_lines(ctx: ReportContext, block: TabBlock, header: Header, columns: Co
             printed_number, name = m["num"].rstrip("."), m["name"]
         lines.append(_Line(row, name, printed_number, indent, _rank(name), group, values, texts, ambiguous))
     return lines
+
+
+def _drop_repeats(ctx: ReportContext, lines: list[_Line]) -> list[_Line]:
+    """The same row printed twice (same name, same figures) is drafted once; the repeat is reported."""
+    seen: dict[tuple[str, tuple[tuple[str, str], ...]], _Line] = {}
+    kept: list[_Line] = []
+    for line in lines:
+        figures = tuple(sorted((k, v.printed) for k, v in line.values.items()))
+        key = (spaceless(line.name), figures)
+        if figures and key in seen:
+            first = seen[key]
+            ctx.warn(line.row.line, f"row {line.name!r} repeats line {first.row.line} (same name and figures); "
+                                    "drafted once")
+            continue
+        seen[key] = line
+        kept.append(line)
+    return kept
+
+
+def _link_total_below(lines: list[_Line]) -> None:
+    """A grand total printed last (합계 under its rows) is the parent of the rows above it that have none."""
+    if len(lines) < 2:
+        return
+    total = lines[-1]
+    if total.rank != 3 or total.parent is not None or total.children:
+        return
+    for line in lines[:-1]:
+        if line.parent is None and line.indent >= total.indent:
+            line.parent = total
+            total.children.append(line)
+
+
+def _check_printed_differences(ctx: ReportContext, lines: list[_Line]) -> None:
+    """집행잔액 against budget − spent, and 증감 against budget − 기정예산액, as printed."""
+    for line in lines:
+        budget, spent = line.values.get("budget"), line.values.get("spent")
+        if (balance := line.values.get("_balance")) and budget and spent and None not in (
+                balance.value, budget.value, spent.value):
+            assert budget.value is not None and spent.value is not None
+            if budget.value - spent.value != balance.value:
+                ctx.warn(line.row.line, f"{line.name}: 집행잔액 printed {balance.printed}, but budget − spent is "
+                                        f"{budget.value - spent.value:,}")
+        change = line.values.get("change_stated")
+        if (base := line.values.get("_base")) and budget and change and None not in (
+                base.value, budget.value, change.value):
+            assert budget.value is not None and base.value is not None
+            if budget.value - base.value != change.value:
+                ctx.warn(line.row.line, f"{line.name}: 증감 printed {change.printed}, but budget − 기정예산 is "
+                                        f"{budget.value - base.value:,}")
+
+
+def _label_cells(block: TabBlock, header: Header, columns: Columns) -> dict[int, dict[str, str]]:
+    """Per row (by line): the text of its account and org label columns, a merged cell's text
+    carried down to the rows it covers."""
+    found: dict[int, dict[str, str]] = {}
+    carried: dict[str, str] = {}
+    for row in block.rows[header.rows:]:
+        this: dict[str, str] = {}
+        for column, role in columns.labels.items():
+            if role not in ("account", "org"):
+                continue
+            text = collapse_spacing(strip_html(row.cell(column)))
+            if text:
+                carried[role] = text
+            if carried.get(role) and not _TOTAL.search(spaceless(carried[role])):
+                this[role] = carried[role]
+        found[row.line] = this
+    return found
 
 
 def _label(labels: list[tuple[int, str]], shift: int, group: str) -> tuple[str, int, str]:

@@ -50,6 +50,9 @@ class ReportContext:
     statuses: tuple[str, ...] = ()  # an audit item's allowed statuses (the registry's), in order
     warnings: list[str] = field(default_factory=list)
     year_needed: list[int] = field(default_factory=list)  # lines whose records need the report's year
+    org_mapping: dict[str, str] = field(default_factory=dict)  # printed unit name → org id
+    new_orgs: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # name → (draft id, name, line)
+    assumptions: list[str] = field(default_factory=list)
 
     def need_year(self, line: int) -> int:
         """The report's year for a record drafted at `line`. Without one, the line is noted and 0
@@ -67,6 +70,46 @@ class ReportContext:
         if org is None and name:
             self.warn(line, f"{what} {name!r} matches no org in data/orgs")
         return org
+
+    def org_or_new(self, name: str, line: int) -> str:
+        """The org id for a printed unit name: an existing org, else a drafted new one (the same
+        name always gives the same draft). Every name is listed in the report's org mapping."""
+        name = " ".join(name.split())
+        if (org := self.orgs.find(name, self.doc_id)) is not None:
+            self.org_mapping.setdefault(name, org)
+            return org
+        key = spaceless(name)
+        if key not in self.new_orgs:
+            self.new_orgs[key] = (draft_id(self.doc_id, "org", len(self.new_orgs) + 1), name, line)
+        org_id = self.new_orgs[key][0]
+        self.org_mapping.setdefault(name, f"{org_id} (new, drafted)")
+        return org_id
+
+    def org_drafts(self, registry: Any, jurisdiction: str | None) -> list[Draft]:
+        """A draft `orgs` record for every printed unit name that matched no existing org."""
+        drafts = []
+        for org_id, name, line in self.new_orgs.values():
+            data: dict[str, Any] = {"id": org_id, "source": source(self.doc_id, line, line), "name": name,
+                                    "type": org_type(name), "jurisdiction": jurisdiction or "",
+                                    "appearances": [{"doc": self.doc_id, "name": name, "lines": str(line)}],
+                                    "notes": ["가져오기 도구가 만든 새 조직 초안입니다. 기존 조직과 같은 곳이면 이 파일을 지우고 "
+                                              "기존 id를 쓰세요 (기존 조직의 name_variants에 이 이름을 더하면 다음 가져오기부터 "
+                                              "연결됩니다)."]}
+            if not jurisdiction:
+                self.warn(line, f"new org {name!r}: no jurisdiction found in the report; fill it in {org_id}")
+            drafts.append(Draft("orgs", org_id, data, "조직"))
+        return drafts
+
+
+_ORG_TYPES = ("담당관", "추진단", "기획단", "사업소", "본부", "센터", "실", "국", "과", "팀", "단", "반", "의회")
+ORG_NAME = re.compile(r"^[가-힣]{2,}(?:담당관|추진단|기획단|사업소|본부|센터|실|국|과|팀|반)$")
+
+
+def org_type(name: str) -> str:
+    for suffix in _ORG_TYPES:
+        if spaceless(name).endswith(suffix):
+            return suffix
+    return "기관"
 
 
 class OrgIndex:
@@ -120,19 +163,58 @@ class ImportSummary:
     warnings: list[str]
     files: list[Path]  # written
     removed: list[Path] = field(default_factory=list)  # drafts of an earlier import no longer made
+    document_format: str = "text"
+    encoding: str | None = None
+    tables: list[Any] = field(default_factory=list)  # report.TableEntry, in printed order
+    assumptions: list[str] = field(default_factory=list)
+    org_mapping: dict[str, str] = field(default_factory=dict)
+    year: int | None = None
+    stored_text: Path | None = None
+    report_path: Path | None = None
+    dry_run: bool = False
+    drafts: list[Draft] = field(default_factory=list)  # every draft, also when nothing was written
+
+    @property
+    def drafted(self) -> int:
+        return sum(self.counts.values())
 
     def __str__(self) -> str:
-        lines = [f"{self.text_path.name} → {self.out_dir} as {self.doc_id}: "
-                 + ", ".join(f"{n} {kind}" for kind, n in self.counts.items())]
-        for section, counts in self.sections.items():
-            lines.append(f"  {section}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        fmt = self.document_format + (f", {self.encoding}" if self.encoding else "")
+        target = "nothing written (--dry-run)" if self.dry_run else str(self.out_dir)
+        lines = [f"{self.text_path.name} ({fmt}) → {target} as {self.doc_id}: "
+                 + (", ".join(f"{n} {kind}" for kind, n in self.counts.items()) or "no records")]
+        if self.year is not None:
+            lines.append(f"year: {self.year}")
+        if self.stored_text is not None:
+            lines.append(f"report text: {self.stored_text} (source lines refer to it; it goes to reports/)")
+        if self.sections:
+            lines.append("sections:")
+            for section, counts in self.sections.items():
+                lines.append(f"  {section or '(no heading)'}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+        if self.tables:
+            lines.append(f"tables ({len(self.tables)}):")
+            lines += ["  " + t.describe().replace("\n", "\n  ") for t in self.tables]
+        if self.org_mapping:
+            lines.append("organisations:")
+            lines += [f"  {name} → {org}" for name, org in self.org_mapping.items()]
+        if self.assumptions:
+            lines.append("assumed:")
+            lines += [f"  {a}" for a in self.assumptions]
         if self.removed:
             lines.append(f"removed {len(self.removed)} drafts of an earlier import: "
                          + ", ".join(p.stem for p in self.removed))
         if self.warnings:
             lines.append(f"{len(self.warnings)} warnings:")
             lines += [f"  {w}" for w in self.warnings]
+        if not self.counts:
+            lines.append("nothing drafted: " + self.why_nothing())
         return "\n".join(lines)
+
+    def why_nothing(self) -> str:
+        if not self.tables:
+            return ("no table and no numbered program found in the document (is it the report itself, and are "
+                    "its tables real tables, not pictures?)")
+        return f"none of its {len(self.tables)} table(s) could be read as budget, staffing or audit records (see above)"
 
 
 class _DraftDumper(yaml.SafeDumper):

@@ -223,13 +223,18 @@ def _join_spaced_letters(tokens: list[tuple[int, int, str]]) -> list[tuple[int, 
     """A word printed letter by letter with wide spaces ("구    분", "합    계", "집    행") is one
     token: consecutive single Hangul syllables are joined."""
     out: list[tuple[int, int, str]] = []
+    gaps: list[int | None] = []  # the spacing of each joined word (None: a single letter so far)
     for token in tokens:
-        if out and _SYLLABLE.match(token[2]) and re.fullmatch(r"[가-힣]( [가-힣])*", out[-1][2]) \
-                and _SYLLABLE.match(out[-1][2].split(" ")[-1]):
-            start, _, text = out[-1]
-            out[-1] = (start, token[1], f"{text} {token[2]}")
-        else:
-            out.append(token)
+        if out and _SYLLABLE.match(token[2]) and re.fullmatch(r"[가-힣]( [가-힣])*", out[-1][2]):
+            gap = token[0] - out[-1][1]
+            # Letter spacing is even: "구    분" then "  계" is two words, 구 분 and 계.
+            if gaps[-1] is None or gaps[-1] == gap:
+                start, _, text = out[-1]
+                out[-1] = (start, token[1], f"{text} {token[2]}")
+                gaps[-1] = gap
+                continue
+        out.append(token)
+        gaps.append(None if _SYLLABLE.match(token[2]) else -1)
     return out
 
 
