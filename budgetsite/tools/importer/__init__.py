@@ -128,11 +128,12 @@ def import_report(text_path: Path, doc_id: str, out_dir: Path, *, data_dir: Path
             hook(draft, ctx)
     check_budget_drafts(ctx, drafts)
     source_draft = None
-    if not meta.exists:
-        source_draft = draft_source(ctx, document, text_path, registry, assumptions)
-    drafts += ctx.org_drafts(registry, _jurisdiction(source_draft))
-    if source_draft is not None and drafts:
-        drafts.insert(0, source_draft)
+    if drafts:  # a report that gives no record gets no sources or org drafts either
+        if not meta.exists:
+            source_draft = draft_source(ctx, document, text_path, registry, assumptions)
+        drafts += ctx.org_drafts(registry, _jurisdiction(source_draft))
+        if source_draft is not None:
+            drafts.insert(0, source_draft)
     _check_unique(drafts)
     invalid = _validate(drafts, registry)
     by_error: dict[str, list[str]] = {}
