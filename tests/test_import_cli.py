@@ -91,7 +91,7 @@ def test_out_never_points_at_inputs(project: Path, out: str) -> None:
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
     proc = run(str(CORPUS / "t03-county-execution-by-account.txt"), "--doc", "s005", "--root", str(project),
                "--out", str(project / out))
-    assert proc.returncode == 2 and "input folder" in proc.stderr + proc.stdout or "project folder" in proc.stderr
+    assert (proc.returncode == 2 and "input folder" in proc.stderr + proc.stdout) or "project folder" in proc.stderr
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
 
 

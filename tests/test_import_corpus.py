@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from budgetsite.kinds import load_registry
 from budgetsite.config import PACKAGE_SCHEMAS
+from budgetsite.kinds import load_registry
 from budgetsite.tools.importer import ImportSummary, ReadError, YearMissing, import_report
 from budgetsite.tools.importer.markup import spaceless
 
@@ -186,7 +186,7 @@ def test_a_report_without_a_year_asks_for_one(tmp_path: Path) -> None:
 
 
 def test_a_scanned_pdf_is_refused_clearly(tmp_path: Path) -> None:
-    with pytest.raises(ReadError, match="scanned PDF.*no text layer"):
+    with pytest.raises(ReadError, match=r"scanned PDF.*no text layer"):
         import_report(CORPUS / "docs" / "scanned.pdf", "s900", tmp_path, data_dir=DATA)
 
 

@@ -196,7 +196,8 @@ def draft_records(ctx: ReportContext, document: Document) -> Drafted:
         start = int(str(draft.data["source"]["lines"]).split("-")[0])
         part = outline.part_at(start)
         key = part.start if part else 0
-        sections.setdefault(key, SectionEntry(key, draft.section or "(before the first heading)")).kinds[draft.kind] += 1
+        section = sections.setdefault(key, SectionEntry(key, draft.section or "(before the first heading)"))
+        section.kinds[draft.kind] += 1
     return Drafted(drafts, entries, [sections[k] for k in sorted(sections)])
 
 
@@ -225,7 +226,7 @@ def _import_tables(ctx: ReportContext, outline: Outline, blocks: list[TabBlock],
         entry.unplaced = [f"column {columns.names[i]!r}: {why}" for i, why in sorted(columns.unplaced.items())]
         if context.units and context.units.mixed:
             entry.assumptions.append(f"unit statement at line {context.unit_line} names "
-                                     f"{', '.join((context.units.money or '',) + context.units.others)}: "
+                                     f"{', '.join((context.units.money or '', *context.units.others))}: "
                                      f"money columns in {context.units.money}, count columns in "
                                      f"{'/'.join(u for u in context.units.others if u != '%')}")
         entries.append(entry)

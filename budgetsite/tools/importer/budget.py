@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .columns import Columns, read_columns
 from .markup import cell_blocks, collapse_spacing, spaceless, strip_html, to_markdown
 from .programs import ProgramRef
 from .records import ORG_NAME, Draft, ReportContext, draft_id, source
 from .sections import Outline
-from .columns import Columns, read_columns
 from .tables import Header, Number, Row, TabBlock, first_value_index, parse_number, read_header, table_context
 
 _MONEY = ("budget", "obligated", "spent", "forecast", "prior_budget")
@@ -426,7 +426,8 @@ def _put_values(ctx: ReportContext, data: dict[str, Any], line: _Line, columns: 
 def printed_sign(number: Number, label: str, notes: list[str]) -> None:
     """The site prints a negative figure with △; a figure printed another way keeps its form in a note."""
     if number.value is not None and number.value < 0 and not number.printed.lstrip().startswith("△"):
-        notes.append(f"{label}은(는) 원문에 '{number.printed}'(으)로 인쇄되어 있습니다 (음수; 사이트는 △로 표시합니다).")
+        notes.append(f"{label}은(는) 원문에 '{number.printed}'(으)로 인쇄되어 있습니다 "
+                     "(음수; 사이트는 △로 표시합니다).")
 
 
 def _money(ctx: ReportContext, data: dict[str, Any], key: str, number: Number, line: _Line,

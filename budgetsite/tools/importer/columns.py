@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .markup import spaceless, strip_html
+from .markup import strip_html
 from .tables import Header, Row, parse_number
 
 _MARKERS = re.compile(r"\((?:[A-Za-z](?:\s*[/÷\-+]\s*[A-Za-z])*|%|[천백만억조]*원|개|명|건|개소|\s*)\)")

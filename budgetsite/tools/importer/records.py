@@ -92,8 +92,9 @@ class ReportContext:
             data: dict[str, Any] = {"id": org_id, "source": source(self.doc_id, line, line), "name": name,
                                     "type": org_type(name), "jurisdiction": jurisdiction or "",
                                     "appearances": [{"doc": self.doc_id, "name": name, "lines": str(line)}],
-                                    "notes": ["가져오기 도구가 만든 새 조직 초안입니다. 기존 조직과 같은 곳이면 이 파일을 지우고 "
-                                              "기존 id를 쓰세요 (기존 조직의 name_variants에 이 이름을 더하면 다음 가져오기부터 "
+                                    "notes": ["가져오기 도구가 만든 새 조직 초안입니다. 기존 조직과 같은 곳이면 "
+                                              "이 파일을 지우고 기존 id를 쓰세요 (기존 조직의 name_variants에 "
+                                              "이 이름을 더하면 다음 가져오기부터 "
                                               "연결됩니다)."]}
             if not jurisdiction:
                 self.warn(line, f"new org {name!r}: no jurisdiction found in the report; fill it in {org_id}")
@@ -190,7 +191,8 @@ class ImportSummary:
         if self.sections:
             lines.append("sections:")
             for section, counts in self.sections.items():
-                lines.append(f"  {section or '(no heading)'}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()))
+                made = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+                lines.append(f"  {section or '(no heading)'}: {made}")
         if self.tables:
             lines.append(f"tables ({len(self.tables)}):")
             lines += ["  " + t.describe().replace("\n", "\n  ") for t in self.tables]

@@ -14,9 +14,11 @@ from .tables import parse_date
 
 _COVER = 12  # lines of the cover: title, date, issuer
 _YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*(?:년|\.|-\d{1,2}-)")
-_JURISDICTION = re.compile(r"(?<![가-힣\d])([가-힣]{1,5}(?:특별자치시|특별자치도|특별시|광역시|도|시|군|구))(?![가-힣])")
+_JURISDICTION = re.compile(r"(?<![가-힣\d])([가-힣]{1,5}(?:특별자치시|특별자치도|특별시|광역시|도|시|군|구))"
+                           r"(?![가-힣])")
 _NOT_JURISDICTION = {"연구", "지구", "요구", "도시", "보도", "제도", "정도", "정시", "수시", "상시", "즉시", "동시",
-                     "표시", "게시", "실시", "개시", "감시", "전시", "지시", "명시", "고시", "도구", "추구", "년도", "연도"}
+                     "표시", "게시", "실시", "개시", "감시", "전시", "지시", "명시", "고시", "도구", "추구", "년도",
+                     "연도"}
 
 
 def guess_year(lines: list[str]) -> tuple[int | None, int | None]:
@@ -112,9 +114,12 @@ def draft_source(ctx: ReportContext, document: Document, path: Path, registry: R
     return Draft("sources", ctx.doc_id, data, "보고서")
 
 
+_PRINTED_DATE = re.compile(r"(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.(?:\s*\d{1,2}\s*\.?)?"
+                           r"|(?:19|20)\d\d년\s*\d{1,2}월(?:\s*\d{1,2}일)?|(?:19|20)\d\d-\d\d-\d\d")
+
+
 def _printed_date(lines: list[str]) -> tuple[str, int] | None:
     for n, line in enumerate(lines[:_COVER], 1):
-        if m := re.search(r"(?:19|20)\d\d\s*\.\s*\d{1,2}\s*\.(?:\s*\d{1,2}\s*\.?)?|(?:19|20)\d\d년\s*\d{1,2}월(?:\s*\d{1,2}일)?"
-                          r"|(?:19|20)\d\d-\d\d-\d\d", line):
+        if m := _PRINTED_DATE.search(line):
             return m.group(0).strip(), n
     return None

@@ -61,8 +61,8 @@ def _cell(cell: Any) -> str:
             value = value * 100
             decimals = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
             return f"{value:.{decimals}f}%"
-        decimals = len(re.sub(r"[^0]", "", fmt.split(".")[1].split(";")[0])) if "." in fmt else None
-        text = _number(abs(value), decimals)
+        places = len(re.sub(r"[^0]", "", fmt.split(".")[1].split(";")[0])) if "." in fmt else None
+        text = _number(abs(value), places)
         if value < 0:
             negative = fmt.split(";")[1] if ";" in fmt else ""
             mark = "△" if "△" in negative else ("▲" if "▲" in negative else "-")

@@ -5,6 +5,7 @@ tables are kept exactly, so a report already extracted with tab tables keeps its
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -159,7 +160,7 @@ def _box_rows(block: list[str], content: list[int]) -> list[list[str]]:
         bounds.update(cols)
         chars = _positions(block[i])
         cells = []
-        for left, right in zip(cols, cols[1:], strict=False):
+        for left, right in itertools.pairwise(cols):
             text = "".join(ch for col, ch in chars if left < col < right)
             cells.append((left, right, text.strip()))
         cells_by_line[i] = cells
