@@ -198,3 +198,20 @@ def test_cp949_text_gives_the_same_drafts_as_utf8(tmp_path: Path) -> None:
     assert cp949.encoding == "CP949" and "read as CP949" in str(cp949)
     strip = [{k: v for k, v in d.data.items() if k not in ("summary",)} for d in utf8.drafts]
     assert strip == [{k: v for k, v in d.data.items() if k not in ("summary",)} for d in cp949.drafts]
+
+
+def test_a_hook_sees_every_drafted_record_before_it_is_written(tmp_path: Path) -> None:
+    """The place a later step (cross-year series) plugs in: called once per drafted record."""
+    seen: list[str] = []
+
+    def hook(draft: Any, ctx: Any) -> None:
+        seen.append(draft.id)
+        if draft.kind == "budget":
+            draft.data.setdefault("notes", []).append("hook was here")
+
+    summary = import_report(CORPUS / "docs" / "t02-early-execution-plan.txt", "s900", tmp_path, data_dir=DATA,
+                            hooks=[hook])
+    budget = [d for d in summary.drafts if d.kind == "budget"]
+    assert len(budget) == 5 and [d.id for d in budget] == [i for i in seen if "-budget-" in i]
+    written = yaml.safe_load((tmp_path / "budget" / f"{budget[0].id}.yaml").read_text(encoding="utf-8"))
+    assert "hook was here" in written["notes"]
