@@ -215,3 +215,23 @@ def test_a_hook_sees_every_drafted_record_before_it_is_written(tmp_path: Path) -
     assert len(budget) == 5 and [d.id for d in budget] == [i for i in seen if "-budget-" in i]
     written = yaml.safe_load((tmp_path / "budget" / f"{budget[0].id}.yaml").read_text(encoding="utf-8"))
     assert "hook was here" in written["notes"]
+
+
+def test_units_per_column_and_many_years_across(tmp_path: Path) -> None:
+    """Two layouts the corpus does not carry: a unit printed in each column's header (국비 in 천원
+    under a 백만원 table), and items with four years of budgets across (one record per item and year)."""
+    text = ("2023년 연도별 예산 현황\n수원시 기획조정실\n\n□ 연도별 예산\n(단위: 백만원)\n"
+            "사업명\t2019\t2020\t2021\t2022\n청년 일자리\t1,000\t1,200\t1,300\t1,500\n노인 일자리\t2,000\t2,100\t-\t2,300\n\n"
+            "□ 재원\n구분\t예산액(백만원)\t국비(천원)\t집행액(백만원)\n계\t1,000\t300,000\t800\n")
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    summary = import_report(path, "s900", tmp_path / "out", data_dir=DATA, dry_run=True)
+    budget = {(d.data["name"], d.data["year"]): d.data for d in summary.drafts if d.kind == "budget"}
+    assert {k: v.get("budget") for k, v in budget.items() if k[0] != "계"} == {
+        ("청년 일자리", 2019): 1000, ("청년 일자리", 2020): 1200, ("청년 일자리", 2021): 1300,
+        ("청년 일자리", 2022): 1500, ("노인 일자리", 2019): 2000, ("노인 일자리", 2020): 2100,
+        ("노인 일자리", 2022): 2300}
+    total = budget[("계", 2023)]
+    assert (total["unit"], total["budget"], total["spent"]) == ("백만원", 1000, 800)
+    assert total["funding"] == {"national": {"amount": 300000, "unit": "천원"}}
+    assert "unit 백만원 from the column headers" in str(summary)

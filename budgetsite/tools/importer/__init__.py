@@ -42,7 +42,7 @@ from .report import SectionEntry, TableEntry
 from .sections import Outline
 from .sources import draft_source, guess_year
 from .staffing import import_staffing, is_staffing_table
-from .tables import TabBlock, find_blocks, parse_date, read_header, table_context
+from .tables import MONEY_UNITS, TabBlock, find_blocks, parse_date, read_header, table_context
 from .yearly import import_years_across, is_years_across
 
 __all__ = ["DraftHook", "ImportRefused", "ImportSummary", "ReadError", "YearMissing", "draft_records",
@@ -251,7 +251,8 @@ def _import_tables(ctx: ReportContext, outline: Outline, blocks: list[TabBlock],
             if not found:
                 entry.skipped = "years as columns, but no row names a budget figure"
             drafts += found
-        elif is_budget_table(columns, money_unit=context.unit is not None):
+        elif is_budget_table(columns, money_unit=context.unit is not None or (columns.first >= 1 and bool(
+                set(columns.units.values()) & set(MONEY_UNITS)))):  # rows with names, units in the headers
             entry.what = "budget table"
             found = import_budget_table(ctx, outline, block, program_at)
             if not found:

@@ -19,7 +19,18 @@ from .markup import cell_blocks, collapse_spacing, spaceless, strip_html, to_mar
 from .programs import ProgramRef
 from .records import ORG_NAME, Draft, ReportContext, draft_id, source
 from .sections import Outline
-from .tables import Header, Number, Row, TabBlock, first_value_index, parse_number, read_header, table_context
+from .tables import (
+    MONEY_UNITS,
+    Header,
+    Number,
+    Row,
+    TabBlock,
+    TableContext,
+    first_value_index,
+    parse_number,
+    read_header,
+    table_context,
+)
 
 _MONEY = ("budget", "obligated", "spent", "forecast", "prior_budget")
 _RATES = ("rate_stated", "obligation_rate_stated")
@@ -74,9 +85,14 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
     header = read_header(block.rows)
     columns = read_columns(header, block.rows[header.rows:])
     context = table_context(ctx.lines, block, block.end, ctx.year, header)
-    if context.unit is None:
+    unit = context.unit or _column_unit(columns)
+    if unit is None:
         ctx.warn(block.start, "budget table without a printed unit (단위); not imported")
         return []
+    if context.unit is None:
+        ctx.assumptions.append(f"line {block.start}: no (단위) statement; unit {unit} from the column headers")
+    if len(columns.years) >= 3:
+        return _years_per_record(ctx, outline, block, header, columns, context, unit)
     lines = _drop_repeats(ctx, _read_lines(ctx, block, header, columns))
     _link(lines)
     _link_total_below(lines)
@@ -125,9 +141,10 @@ def import_budget_table(ctx: ReportContext, outline: Outline, block: TabBlock,
         data["year"] = year
         if context.as_of:
             data["as_of"] = context.as_of
-        data["unit"] = context.unit
+        data["unit"] = unit
         notes: list[str] = []
         _put_values(ctx, data, line, columns, notes)
+        _column_units(data, columns, unit)
         if notes:
             data["notes"] = notes
         drafts.append(Draft("budget", line.id, data, section))
@@ -195,6 +212,67 @@ def _read_lines(ctx: ReportContext, block: TabBlock, header: Header, columns: Co
             printed_number, name = m["num"].rstrip("."), m["name"]
         lines.append(_Line(row, name, printed_number, indent, _rank(name), group, values, texts, ambiguous))
     return lines
+
+
+def _column_unit(columns: Columns) -> str | None:
+    """The money unit printed in a figure column's own header ("예산액(백만원)"), the budget's first."""
+    order = [columns.fields.get("budget"), *columns.years.values(), *columns.fields.values()]
+    for column in order:
+        if column is not None and columns.units.get(column) in MONEY_UNITS:
+            return columns.units[column]
+    return None
+
+
+def _column_units(data: dict[str, Any], columns: Columns, unit: str) -> None:
+    """A figure whose column prints its own unit, other than the record's, is written with that unit."""
+    for field_name, column in columns.fields.items():
+        own = columns.units.get(column)
+        if own not in MONEY_UNITS or own == unit:
+            continue
+        node, key = (data.get("funding"), field_name.split(".", 1)[1]) if field_name.startswith("funding.") \
+            else (data, field_name)
+        if isinstance(node, dict) and isinstance(node.get(key), (int, float)) and field_name in (*_MONEY, *_FUNDING):
+            node[key] = {"amount": node[key], "unit": own}
+
+
+def _years_per_record(ctx: ReportContext, outline: Outline, block: TabBlock, header: Header, columns: Columns,
+                      context: TableContext, unit: str) -> list[Draft]:
+    """Rows of items, three years or more across: one record per row and year. What the figures are
+    must be printed (예산 or 집행/지출 in the title or the header); otherwise the table is left out,
+    with the reason, rather than guessed into a money field."""
+    said = " ".join(x for x in (context.title or "", *header.names) if x)
+    field_name = "spent" if re.search(r"집행|지출", said) and not re.search(r"예산", said) else (
+        "budget" if re.search(r"예산", said) else None)
+    if field_name is None:
+        ctx.warn(block.start, f"{len(columns.years)} years as columns, but neither the title nor the header says "
+                              "whether the figures are 예산 or 집행; not imported")
+        return []
+    ctx.assumptions.append(f"line {block.start}: year columns read as {field_name} "
+                           f"(the table says {'집행' if field_name == 'spent' else '예산'})")
+    lines = _drop_repeats(ctx, _read_lines(ctx, block, header, columns))
+    section = outline.section_at(block.start)
+    drafts: list[Draft] = []
+    for line in lines:
+        for year in sorted(columns.years):
+            number = line.values.get(f"year:{year}")
+            if number is None or number.value is None:
+                continue
+            record_id = draft_id(ctx.doc_id, "budget", f"l{line.row.line}", year)
+            data: dict[str, Any] = {"id": record_id,
+                                    "source": source(ctx.doc_id, line.row.line, line.row.line,
+                                                     " / ".join(x for x in (section, context.title) if x)),
+                                    "name": line.name or context.title or ""}
+            if context.title:
+                data["table"] = context.title
+            data["year"] = year
+            data["unit"] = unit
+            notes: list[str] = []
+            _money(ctx, data, field_name, number, line, notes)
+            if notes:
+                data["notes"] = notes
+            if field_name in data:
+                drafts.append(Draft("budget", record_id, data, section))
+    return drafts
 
 
 def _drop_repeats(ctx: ReportContext, lines: list[_Line]) -> list[_Line]:
