@@ -27,6 +27,8 @@ class SiteConfig:
     licence_url: str = ""
     repo_url: str = ""  # GitHub repository for "edit this page" links
     repo_branch: str = "main"
+    # The values records may use for shared definitions (budgetsite.kinds): empty, any.
+    jurisdictions: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -49,6 +51,10 @@ class SiteConfig:
     def absolute(self, path: str = "") -> str:
         """A site path as a full URL (for citations, feeds and the sitemap) when site_url is set."""
         return self.site_url.rstrip("/") + self.url(path)
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """Values that records may use, by shared definition of the kinds' schemas."""
+        return {"jurisdiction": list(self.jurisdictions)}
 
     def schema_dirs(self) -> list[Path]:
         """Folders of record-kind schemas, first match wins: the portal's own `schema/` (a file
@@ -80,5 +86,7 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     raw["base_url"] = base
     known = {f for f in SiteConfig.__dataclass_fields__ if f not in ("root", "extra")}
     kwargs = {k: v for k, v in raw.items() if k in known}
+    if "jurisdictions" in kwargs:
+        kwargs["jurisdictions"] = tuple(str(j) for j in kwargs["jurisdictions"] or ())
     extra = {k: v for k, v in raw.items() if k not in known}
     return SiteConfig(root=root, extra=extra, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,9 +15,15 @@ from .money import Money
 class Translations:
     language: str
     strings: dict[str, str]
+    # Keys asked for that no translation file has: the key itself is shown, and the suite fails
+    # on any (tests/test_i18n.py renders every page of the real site in each language).
+    missing: set[str] = field(default_factory=set)
 
     def __call__(self, key: str, **params: object) -> str:
-        text = self.strings.get(key, key)
+        text = self.strings.get(key)
+        if text is None:
+            self.missing.add(key)
+            return key
         return text.format(**params) if params else text
 
 
@@ -42,6 +48,12 @@ def load_translations(theme_dirs: list[Path], language: str) -> Translations:
     return Translations(language, strings)
 
 
+def _places(d: Decimal) -> int:
+    """Decimal places a number was written with (1.50 → 1, 12 → 0)."""
+    exponent = d.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def format_number(value: Decimal | int | float | None, places: int = 0) -> str:
     if value is None:
         return "–"
@@ -55,7 +67,7 @@ def format_figure(value: object, shortage: bool = False) -> str:
         return "–"
     if isinstance(value, (int, float, Decimal)):
         d = Decimal(str(value))
-        places = max(0, -d.normalize().as_tuple().exponent) if d != d.to_integral() else 0
+        places = _places(d) if d != d.to_integral() else 0
         text = f"{abs(d):,.{places}f}"
         if d < 0:
             return ("△" if shortage else "-") + text
@@ -67,7 +79,7 @@ def format_printed(m: Money | None) -> str:
     """An amount as printed, with its unit: 36,351백만원."""
     if m is None:
         return "–"
-    places = max(0, -m.amount.normalize().as_tuple().exponent)
+    places = _places(m.amount)
     return f"{m.amount:,.{places}f}{m.unit}"
 
 

@@ -26,7 +26,7 @@ import yaml
 
 from budgetsite import pipeline
 from budgetsite.config import load_config
-from budgetsite.kinds import EDITOR_SCHEMAS, load_registry
+from budgetsite.kinds import EDITOR_SCHEMAS, registry_for
 from conftest import ROOT, copy_project
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -391,7 +391,7 @@ def test_vscode_maps_every_schema_to_its_data_folder(editor_schemas: Path) -> No
     mapping = settings["yaml.schemas"]
     kinds = sorted(p.name.removesuffix(".schema.json") for p in editor_schemas.glob("*.schema.json")
                    if p.name != "defs.schema.json")
-    assert kinds == sorted(load_registry(load_config(ROOT).schema_dirs()).names)
+    assert kinds == sorted(registry_for(load_config(ROOT)).names)
     assert mapping == {f"./{EDITOR_SCHEMAS.as_posix()}/{k}.schema.json": f"data/{k}/*.yaml" for k in kinds}
     assert sorted(p.name for p in (ROOT / "data").iterdir() if p.is_dir()) == kinds
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))

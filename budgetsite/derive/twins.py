@@ -7,9 +7,10 @@ import json
 
 from ..config import SiteConfig
 from ..model import BudgetLine, Record, Site
+from ..money import Money
 
 
-def _money(m) -> dict | None:
+def _money(m: Money | None) -> dict | None:
     if m is None:
         return None
     return {"amount": float(m.amount) if m.amount != m.amount.to_integral() else int(m.amount),

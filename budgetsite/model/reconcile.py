@@ -45,7 +45,7 @@ def _rate_checks(line: BudgetLine) -> list[Check]:
     for fld, num in (("rate_stated", line.spent), ("obligation_rate_stated", line.obligated)):
         stated = line.data.get(fld)
         computed = rate(num, line.budget)
-        if rate_matches(stated, computed) is False:
+        if computed is not None and stated is not None and rate_matches(stated, computed) is False:
             out.append(Check("rate_mismatch", line.id, fld, (
                 ("stated", str(stated)), ("computed", _fmt(computed, max(1, decimals(stated)))),
                 ("numerator", "지출액" if fld == "rate_stated" else "원인행위액"))))
