@@ -206,3 +206,75 @@ def test_the_installed_portal_passes_axe(wheel_site: Path, page) -> None:
         assert not found, found
     finally:
         server.shutdown()
+
+
+# ---- a portal in another language and currency ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def english_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`init --lang en`: an English portal whose amounts are printed in US dollars, built."""
+    place = tmp_path_factory.mktemp("english")
+    run("init", str(place / "portal"), "--lang", "en", "--title", "Springfield budget portal",
+        "--jurisdiction", "Springfield", "--year", "2024")
+    proc = run("validate", "--root", str(place / "portal"), "--strict")
+    assert "0 errors, 0 warnings" in proc.stderr
+    run("build", "--root", str(place / "portal"), "--out", str(place / "site"))
+    return place / "site"
+
+
+def test_english_pages_read_in_english_and_dollars(english_site: Path) -> None:
+    home = (english_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in home and "Springfield budget portal" in home
+    assert "USD 12.0 million" in home  # 12,000 thousand USD, as readers read it
+    line = (english_site / "budget/s001-budget-support/index.html").read_text(encoding="utf-8")
+    assert "5,000 thousand USD" in line and "68.0%" in line  # as printed, then computed: 3,400 ÷ 5,000
+    assert "억원" not in home + line and "백만원" not in home + line and "원 단위" not in line
+
+
+def test_english_charts_are_in_dollars(english_site: Path) -> None:
+    charts = [p.parent for p in english_site.glob("charts/*/data.csv")]
+    assert charts
+    header = (charts[0] / "data.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "(thousand USD)" in header, header  # the largest, 12 million, reads best in thousands
+    meta = json.loads((charts[0] / "data.json").read_text(encoding="utf-8"))
+    assert "Springfield budget portal" in meta["citation"] or "Springfield" in meta["citation"]
+    assert (charts[0] / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_english_downloads_carry_the_currency(english_site: Path) -> None:
+    import csv
+    rows = list(csv.DictReader((english_site / "data/budget.csv").read_text(encoding="utf-8-sig").splitlines()))
+    total = next(r for r in rows if r["id"] == "s001-budget-total")
+    assert total["budget"] == "12000" and total["budget_unit"] == "thousand USD" and total["budget_usd"] == "12000000"
+    assert "budget_won" not in total
+    package = json.loads((english_site / "data/datapackage.json").read_text(encoding="utf-8"))
+    budget = next(r for r in package["resources"] if r["name"] == "budget")
+    fields = {f["name"]: f for f in budget["schema"]["fields"]}
+    assert "USD" in json.dumps(fields["budget_usd"], ensure_ascii=False)
+    assert fields["budget_unit"]["constraints"]["enum"] == ["USD", "thousand USD", "million USD", "billion USD"]
+
+
+def test_english_search_finds_the_program(english_site: Path, page) -> None:
+    server, url = serve_folder(english_site)
+    try:
+        page.goto(f"{url}/search/?q=counselling")
+        page.wait_for_selector("#search-results li a", timeout=15_000)
+        links = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        assert any("programs/s001-p-1-job-counselling/" in href for href in links), links
+    finally:
+        server.shutdown()
+
+
+def test_number_format_comes_from_the_configuration(tmp_path: Path) -> None:
+    run("init", str(tmp_path / "p"), "--lang", "en", "--jurisdiction", "Springfield", "--year", "2024")
+    config = tmp_path / "p" / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("  thousands: ','\n  decimal: '.'", "  thousands: '.'\n  decimal: ','"),
+                      encoding="utf-8")
+    run("build", "--root", str(tmp_path / "p"), "--out", str(tmp_path / "site"))
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "USD 12,0 million" in home and "75,0%" in home
+    line = (tmp_path / "site" / "budget/s001-budget-support/index.html").read_text(encoding="utf-8")
+    assert "5.000 thousand USD" in line
+    # machine-readable files keep the machine way
+    assert ",12000000," in (tmp_path / "site" / "data/budget.csv").read_text(encoding="utf-8-sig")
