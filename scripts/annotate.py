@@ -3,6 +3,9 @@
 runs it as `budgetsite annotate`)."""
 
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's package, as build.py uses
 
 from budgetsite.tools.annotate import main
 
