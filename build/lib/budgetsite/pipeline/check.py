@@ -14,6 +14,8 @@ from ..load.content import ContentPage, load_content
 from ..load.records import RawRecord, load_records
 from ..model import Site, build_site, history, reconcile
 from ..model.corrections import Corrector
+from ..money import use_currency
+from ..numbers import use_number_format
 from ..problems import Problems
 from ..validate import validate_records
 from .cache import RecordCache
@@ -56,6 +58,8 @@ def no_gc() -> Iterator[None]:
 def _check(config: SiteConfig, use_cache: bool) -> Checked:
     t0 = time.perf_counter()
     problems = Problems()
+    use_currency(config.currency)  # before any amount is read or shown
+    use_number_format(config.number_format)
     registry = registry_for(config)
     write_editor_copies(registry, config.root / EDITOR_SCHEMAS)
     cache = RecordCache(config.root, registry) if use_cache else None

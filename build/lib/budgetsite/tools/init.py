@@ -20,7 +20,7 @@ from ..config import PACKAGE_DIR, PACKAGE_SCHEMAS
 from ..kinds import EDITOR_SCHEMAS, load_registry
 
 STARTER = PACKAGE_DIR / "starter"
-LANGUAGES = ("ko",)
+LANGUAGES = ("ko", "en")
 DOT_NAMES = {"gitignore": ".gitignore", "github": ".github", "vscode": ".vscode"}
 TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".txt", ".toml", ".json", ""}
 
