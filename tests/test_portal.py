@@ -21,7 +21,7 @@ from quality.crawl import SiteFolder
 
 from budgetsite.config import PACKAGE_SCHEMAS
 from budgetsite.kinds import load_registry
-from conftest import ROOT, serve_folder
+from conftest import ROOT, serve_folder, tracked_copy
 
 CLI = [sys.executable, str(ROOT / "build.py")]
 
@@ -134,8 +134,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The generator's wheel installed into a fresh virtual environment outside the repository;
     the path of its `budgetsite` command."""
     place = tmp_path_factory.mktemp("wheel")
+    source = tracked_copy(place / "source")  # setuptools builds in the source tree: not in ours
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(place / "dist"),
-                            str(ROOT)], capture_output=True, text=True, timeout=600)
+                            str(source)], capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stdout + build.stderr
     wheels = list((place / "dist").glob("budgetsite-*.whl"))
     assert len(wheels) == 1, wheels

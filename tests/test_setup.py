@@ -5,26 +5,14 @@ project's virtual environment and installs everything there, never into the syst
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import tracked_copy
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-
-
-def _tracked_copy(dest: Path) -> Path:
-    """The repository as a fresh clone has it (the files git tracks, as they are now)."""
-    names = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout
-    for name in filter(None, names.decode().split("\0")):
-        src = ROOT / name
-        if src.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def test_setup_uses_a_project_venv_with_the_distributions_python(tmp_path: Path) -> None:
@@ -32,7 +20,7 @@ def test_setup_uses_a_project_venv_with_the_distributions_python(tmp_path: Path)
         if os.environ.get("CI") == "true":
             pytest.fail("/usr/bin/python3 is missing: CI runs on a stock Debian or Ubuntu")
         pytest.skip("no distribution Python at /usr/bin/python3")
-    clone = _tracked_copy(tmp_path / "clone")
+    clone = tracked_copy(tmp_path / "clone")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PYTHON")}
     env["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin"  # the distribution's python3 first, nothing else before it
     proc = subprocess.run(["scripts/setup"], cwd=clone, env=env, capture_output=True, text=True, timeout=1800)
