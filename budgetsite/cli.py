@@ -34,7 +34,7 @@ def _report(config: SiteConfig, problems: list[Problem], lang: str | None, stric
     click.echo(format_summary(len(errors), len(warnings), t), err=True)
 
 
-def _progress_printer(start: float):
+def _progress_printer(start: float) -> pipeline.Progress:
     """Progress on one rewritten terminal line, for builds that take over a second; on a pipe
     (CI logs) nothing, as the closing summary says it all."""
     interactive = sys.stderr.isatty()
@@ -132,10 +132,10 @@ def new(root: Path, kind: str, record_id: str) -> None:
     KIND: program, budget-line, audit-item, org, source, indicator, facility, contract, table, note, …"""
     import re
 
-    from .kinds import load_registry
+    from .kinds import registry_for
     from .tools.scaffold import scaffold
     config = _config(root)
-    registry = load_registry(config.schema_dirs())
+    registry = registry_for(config)
     found = registry.resolve(kind)
     if found is None:
         raise click.BadParameter(f"unknown kind {kind!r}; one of: {', '.join(registry.names)}", param_hint="KIND")
@@ -233,13 +233,48 @@ def _accept(paths: list[Path], config: SiteConfig, dry_run: bool, lang: str | No
     click.echo(f"{len(result.moves)} drafts {'validate (nothing moved: --dry-run)' if dry_run else 'accepted'}")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--lang", "language", type=click.Choice(["ko", "en"]), default="ko", show_default=True,
+              help="Language of the interface and of the example data.")
+@click.option("--title", default="", help="The portal's title (default: a placeholder to edit).")
+@click.option("--jurisdiction", default="", help="Whose reports it publishes, e.g. 영등포구.")
+@click.option("--year", type=int, default=0, help="Year of the example report (default: this year).")
+@click.option("--engine", default="", help="Requirement line for the generator in requirements.txt "
+              "(default: this version; a wheel path or git URL works too).")
+def init(directory: Path, language: str, title: str, jurisdiction: str, year: int, engine: str) -> None:
+    """Start a new portal in DIRECTORY: configuration, an example dataset, content pages, Netlify and
+    GitHub Actions set-up, an editors' guide and a README with the portal's two commands."""
+    from .tools.init import InitError, Options, init_portal
+    try:
+        written = init_portal(directory, Options(language, title, jurisdiction, year, engine))
+    except InitError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"wrote {len(written)} files into {directory}")
+    click.echo(f"next: cd {directory} && scripts/serve   (or: budgetsite serve --root {directory})")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+              add_help_option=False)
+@click.pass_context
+def annotate(ctx: click.Context) -> None:
+    """`validate` output (on stdin) as GitHub Actions annotations on the files' lines (--help for options)."""
+    from .tools.annotate import main as run
+    sys.exit(run(list(ctx.args)))
+
+
 @main.command(name="check-permalinks")
-@click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def check_permalinks(old: Path, new: Path) -> None:
+@ROOT_OPTION
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path))
+def check_permalinks(root: Path, old: Path, new: Path) -> None:
     """Every URL in OLD's sitemap.xml must still work in NEW: a page, or a redirect in NEW's
     _redirects (from a renamed record's old_ids). Exit 1 listing the URLs NEW lost."""
     from .tools.permalinks import check_permalinks as check
+    old, new = root / old, root / new  # relative to the project folder (absolute paths stay as they are)
+    for folder in (old, new):
+        if not folder.is_dir():
+            raise click.UsageError(f"{folder} is not a folder (a built site)")
     try:
         report = check(old, new)
     except FileNotFoundError as e:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from .money import KRW, Currency, currency_from_config
+from .numbers import DEFAULT_NUMBERS, NumberFormat
+
 # What the package itself carries: the default theme and the default record kinds' schemas.
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_THEMES = PACKAGE_DIR / "themes"
@@ -27,6 +30,10 @@ class SiteConfig:
     licence_url: str = ""
     repo_url: str = ""  # GitHub repository for "edit this page" links
     repo_branch: str = "main"
+    # The values records may use for shared definitions (budgetsite.kinds): empty, any.
+    jurisdictions: tuple[str, ...] = ()
+    currency: Currency = KRW  # `currency:` in site_config.yaml (budgetsite.money); the won by default
+    number_format: NumberFormat = DEFAULT_NUMBERS  # `number_format: {thousands: ",", decimal: "."}`
     extra: dict = field(default_factory=dict)
 
     @property
@@ -49,6 +56,10 @@ class SiteConfig:
     def absolute(self, path: str = "") -> str:
         """A site path as a full URL (for citations, feeds and the sitemap) when site_url is set."""
         return self.site_url.rstrip("/") + self.url(path)
+
+    def vocabulary(self) -> dict[str, list[str]]:
+        """Values that records may use, by shared definition of the kinds' schemas."""
+        return {"jurisdiction": list(self.jurisdictions), "unit": [name for name, _ in self.currency.units]}
 
     def schema_dirs(self) -> list[Path]:
         """Folders of record-kind schemas, first match wins: the portal's own `schema/` (a file
@@ -80,5 +91,11 @@ def load_config(root: Path, overrides: dict | None = None) -> SiteConfig:
     raw["base_url"] = base
     known = {f for f in SiteConfig.__dataclass_fields__ if f not in ("root", "extra")}
     kwargs = {k: v for k, v in raw.items() if k in known}
+    if isinstance(kwargs.get("currency"), dict):
+        kwargs["currency"] = currency_from_config(kwargs["currency"])
+    if isinstance(kwargs.get("number_format"), dict):
+        kwargs["number_format"] = NumberFormat(**{k: str(v) for k, v in kwargs["number_format"].items()})
+    if "jurisdictions" in kwargs:
+        kwargs["jurisdictions"] = tuple(str(j) for j in kwargs["jurisdictions"] or ())
     extra = {k: v for k, v in raw.items() if k not in known}
     return SiteConfig(root=root, extra=extra, **kwargs)

@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +43,18 @@ def copy_project(dest: Path, with_data: bool = True) -> Path:
     else:
         (dest / "data").mkdir()
     return dest
+
+
+def tracked_copy(dest: Path) -> Path:
+    """The repository as a fresh clone has it (the files git tracks, as they are now)."""
+    names = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout
+    for name in filter(None, names.decode().split("\0")):
+        src = ROOT / name
+        if src.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    return dest
+
 
 
 @pytest.fixture(scope="session")

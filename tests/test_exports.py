@@ -24,7 +24,7 @@ import yaml
 from budgetsite.derive.exports import human_size
 from budgetsite.derive.exports.csvxlsx import csv_bytes, xlsx_bytes
 from budgetsite.derive.exports.schema import Column, Table
-from budgetsite.money import UNIT_FACTOR
+from budgetsite.money import KRW
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("programs", "budget", "audits", "orgs", "indicators", "staffing", "contracts", "facilities", "notes",
@@ -122,7 +122,7 @@ def test_datapackage_describes_keys_licence_sources_and_measures(data_dir: Path)
         assert (fields[name]["currency"], fields[name]["factor"], fields[name]["phase"]) == ("KRW", 1, phase)
     for printed in ("budget", "spent", "obligated"):
         assert "currency" not in fields[printed]  # units vary per row: the printed column is no measure
-        assert set(fields[f"{printed}_unit"]["constraints"]["enum"]) == set(UNIT_FACTOR)
+        assert set(fields[f"{printed}_unit"]["constraints"]["enum"]) == set(KRW.factors)
 
 
 # ---- formats agree ----------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def test_budget_totals_equal_yaml(data_dir: Path, measure: str) -> None:
         m = _money(d.get(measure), d["unit"])
         if m:
             want[m[1]] += m[0]
-            want_won += int(m[0] * UNIT_FACTOR[m[1]])
+            want_won += int(m[0] * KRW.factors[m[1]])
     got: dict[str, Decimal] = defaultdict(Decimal)
     for r in rows:
         if r[measure]:

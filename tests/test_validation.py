@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from budgetsite.config import load_config
 from conftest import ROOT, copy_project
 
 BROKEN = {
@@ -123,3 +124,59 @@ def test_real_data_has_no_errors() -> None:
     proc = run("validate")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "오류 0건" in proc.stderr
+
+
+# ---- the schema fast path agrees with jsonschema --------------------------------------------------
+
+def _mutations(data: dict, schema: dict, registry) -> list[dict]:
+    """Records an editor could write by mistake, made from a valid one: every required field
+    missing, every field with a value of another type, an unknown field, values outside an enum,
+    negative and textual amounts, lists for strings and the other way round."""
+    import copy
+    out = []
+    for name in schema.get("required", []):
+        broken = copy.deepcopy(data)
+        broken.pop(name, None)
+        out.append(broken)
+    for name, value in data.items():
+        for replacement in (None, 7, -3, 2.5, "글자", "", [], ["a", "a"], {}, {"amount": -1, "unit": "원"}, True):
+            if type(replacement) is type(value) and replacement == value:
+                continue
+            broken = copy.deepcopy(data)
+            broken[name] = replacement
+            out.append(broken)
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for key in value[0]:
+                broken = copy.deepcopy(data)
+                broken[name][0][key] = {"nested": True}
+                out.append(broken)
+    out.append({**data, "no_such_field": 1})
+    return out
+
+
+def test_the_fast_path_never_accepts_what_jsonschema_rejects() -> None:
+    from budgetsite.kinds import registry_for
+    from budgetsite.load.records import load_records
+    from budgetsite.validate.fastpath import fast_checks
+    from budgetsite.validate.schema import validators
+
+    config = load_config(ROOT)
+    registry = registry_for(config)
+    fast, slow = fast_checks(registry), validators(registry)
+    assert set(fast) == set(registry.names), "a kind's schema fell off the fast path"
+    raws, problems = load_records(config.root, config.data_dir)
+    assert not problems
+    checked = accepted = rejected = 0
+    for rec in raws:
+        assert fast[rec.kind](rec.data), f"{rec.file}: valid, but the fast path rejects it"
+        for data in _mutations(rec.data, registry.schemas[rec.kind], registry):
+            valid = not any(True for _ in slow[rec.kind].iter_errors(data))
+            quick = fast[rec.kind](data)
+            checked += 1
+            if quick and not valid:
+                raise AssertionError(f"{rec.file}: the fast path accepts what jsonschema rejects: {data}")
+            accepted += quick
+            rejected += not valid
+    print(f"fast path vs jsonschema: {len(raws)} records, {checked} mutations, {rejected} invalid, "
+          f"{accepted} accepted by both")
+    assert checked > 10 * len(raws) and rejected > checked // 2

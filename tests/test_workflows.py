@@ -26,7 +26,7 @@ import yaml
 
 from budgetsite import pipeline
 from budgetsite.config import load_config
-from budgetsite.kinds import EDITOR_SCHEMAS, load_registry
+from budgetsite.kinds import EDITOR_SCHEMAS, registry_for
 from conftest import ROOT, copy_project
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -318,16 +318,8 @@ def test_warnings_only_for_the_files_a_pull_request_changes(tmp_path: Path) -> N
     assert _annotate(proc.stderr, "--no-warnings") == []
 
 
-def _load_annotate():
-    spec = importlib.util.spec_from_file_location("scripts_annotate", ANNOTATE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_workflow_command_escaping() -> None:
-    annotate = _load_annotate()
+    from budgetsite.tools import annotate
     [a] = list(annotate.parse(["data/x,y.yaml:3:1: 오류: 100% 확인\r\n", "    찾은 값: a: b\n", "오류 1건, 경고 0건\n"]))
     assert annotate.command(a) == "::error file=data/x%2Cy.yaml,line=3,col=1,title=데이터 오류::100%25 확인%0A찾은 값: a: b"
     assert annotate.command(a, "site/").startswith("::error file=site/data/x%2Cy.yaml,")
@@ -391,7 +383,7 @@ def test_vscode_maps_every_schema_to_its_data_folder(editor_schemas: Path) -> No
     mapping = settings["yaml.schemas"]
     kinds = sorted(p.name.removesuffix(".schema.json") for p in editor_schemas.glob("*.schema.json")
                    if p.name != "defs.schema.json")
-    assert kinds == sorted(load_registry(load_config(ROOT).schema_dirs()).names)
+    assert kinds == sorted(registry_for(load_config(ROOT)).names)
     assert mapping == {f"./{EDITOR_SCHEMAS.as_posix()}/{k}.schema.json": f"data/{k}/*.yaml" for k in kinds}
     assert sorted(p.name for p in (ROOT / "data").iterdir() if p.is_dir()) == kinds
     extensions = json.loads((ROOT / ".vscode" / "extensions.json").read_text(encoding="utf-8"))

@@ -7,13 +7,14 @@ import json
 
 from ..config import SiteConfig
 from ..model import BudgetLine, Record, Site
+from ..money import Money, currency
 
 
-def _money(m) -> dict | None:
+def _money(m: Money | None) -> dict | None:
     if m is None:
         return None
     return {"amount": float(m.amount) if m.amount != m.amount.to_integral() else int(m.amount),
-            "unit": m.unit, "won": m.won}
+            "unit": m.unit, currency().column_suffix: m.base}
 
 
 def record_json(rec: Record, config: SiteConfig) -> bytes:

@@ -27,7 +27,7 @@ class DependencyIndex:
         self.deps: dict[str, frozenset[str]] = {}  # page path → tokens it read
         self.readers: dict[str, set[str]] = {}  # token → page paths
 
-    def set(self, page: Page, tokens: frozenset[str] | None) -> None:
+    def note(self, page: Page, tokens: frozenset[str] | None) -> None:
         """What `page` read (None: the page is gone)."""
         for token in self.deps.get(page.path, ()):
             readers = self.readers.get(token)

@@ -132,7 +132,7 @@ class LiveSite:
         self.pages = {p.path: p for p in rendered.page_list}
         self.index = DependencyIndex()
         for path, tokens in rendered.deps.items():
-            self.index.set(self.pages[path], tokens)
+            self.index.note(self.pages[path], tokens)
         self.job.made = {p for p in rendered.paths if p.startswith(("search/", EXPORTS_FOLDER)) and p not in self.pages}
         self.paths = set(rendered.paths) - self.job.made
         self.pending.clear()
@@ -281,7 +281,7 @@ class LiveSite:
         written, made = self._render(sorted(dirty))
         deleted = sorted(old_pages.keys() - new_pages.keys())
         for path in deleted:
-            self.index.set(old_pages[path], None)
+            self.index.note(old_pages[path], None)
 
         # The JSON twins of changed records, the chart files, and the files that list every page.
         extra: dict[str, bytes] = {}
@@ -324,7 +324,7 @@ class LiveSite:
                 continue
             read: set[str] = set()
             data = self.renderer.render(page, read)
-            self.index.set(page, frozenset(read))
+            self.index.note(page, frozenset(read))
             made += 1
             if self._write(path, data):
                 written.append(path)
@@ -341,7 +341,7 @@ class LiveSite:
         old, new = touched[0]
         if old is None or new is None or old.data.get("id") != new.data.get("id"):
             return None
-        before = site.records.get(old.data.get("id"))
+        before = site.records.get(str(old.data.get("id")))
         page = self.pages.get(f"{before.url}index.html") if before is not None else None
         if before is None or page is None or page.context.get("record") is not before:
             return None

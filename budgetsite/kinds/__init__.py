@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import SiteConfig
 from ..files import write_atomic
 
 DEFS = "defs"  # shared definitions, not a kind
@@ -88,8 +90,7 @@ def _links(node: object, path: tuple[str, ...], out: list[Link]) -> None:
         link = sub.get("x-link")
         if isinstance(link, dict):
             many = items is not None
-            leaf = items if many else sub
-            if not _is_ref(leaf):
+            if not _is_ref(items if items is not None else sub):
                 raise ValueError(f"x-link on {'.'.join((*path, name))} which is not a reference")
             out.append(Link((*path, name), str(link["kind"]), many, str(link.get("reverse", ""))))
             continue
@@ -109,7 +110,7 @@ class Registry:
     def __contains__(self, name: object) -> bool:
         return name in self.kinds
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Kind]:
         return iter(self.kinds.values())
 
     @property
@@ -154,8 +155,12 @@ def _kind(name: str, schema: dict, defs_links: list[Link]) -> Kind:
                 rebuild_all=bool(meta.get("rebuild_all", False)))
 
 
-def load_registry(schema_dirs: list[Path]) -> Registry:
-    """The kinds defined by the schemas in `schema_dirs` (first folder wins, file by file)."""
+def load_registry(schema_dirs: list[Path], vocabulary: dict[str, list[str]] | None = None) -> Registry:
+    """The kinds defined by the schemas in `schema_dirs` (first folder wins, file by file).
+
+    `vocabulary` (the site's, budgetsite.config): for a shared definition of defs.schema.json
+    (`jurisdiction`, `unit`), the values records may use; a definition with none listed keeps
+    what the schema says. So no jurisdiction or currency is built into the kinds."""
     files: dict[str, Path] = {}
     for d in reversed(schema_dirs):  # the first folder wins
         for path in sorted(d.glob("*.schema.json")):
@@ -167,6 +172,11 @@ def load_registry(schema_dirs: list[Path]) -> Registry:
         raw = path.read_bytes()
         h.update(stem.encode() + b"\0" + raw + b"\0")
         schemas[stem] = json.loads(raw.decode("utf-8"))
+    shared = schemas.get(DEFS, {}).get("$defs", {})
+    for name, values in sorted((vocabulary or {}).items()):
+        if values and name in shared:
+            shared[name] = {**shared[name], "enum": list(values)}
+            h.update(json.dumps([name, list(values)], ensure_ascii=False).encode())
     defs_links: list[Link] = []
     if DEFS in schemas:
         _links({"properties": {"source": schemas[DEFS].get("$defs", {}).get("source", {})}}, (), defs_links)
@@ -178,14 +188,20 @@ def load_registry(schema_dirs: list[Path]) -> Registry:
 EDITOR_SCHEMAS = Path(".build-cache") / "schema"  # under the project root; .vscode/settings.json maps them
 
 
+def registry_for(config: SiteConfig) -> Registry:
+    """The kinds of a portal: its schema folders, with its vocabulary."""
+    return load_registry(config.schema_dirs(), config.vocabulary())
+
+
 def write_editor_copies(registry: Registry, folder: Path) -> None:
     """The schemas in effect (the package's with the portal's own over them) in one folder, so an
     editor's YAML extension and check-jsonschema resolve `defs.schema.json#…` beside each one.
     Written on every check; a file is rewritten only when its bytes changed."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for stem, path in registry.files.items():
-            write_atomic(folder / f"{stem}.schema.json", path.read_bytes())
+        for stem, schema in registry.schemas.items():  # with the site's vocabulary
+            write_atomic(folder / f"{stem}.schema.json",
+                         (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         for old in folder.glob("*.schema.json"):
             if old.name.removesuffix(".schema.json") not in registry.files:
                 old.unlink(missing_ok=True)

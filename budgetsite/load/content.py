@@ -25,7 +25,8 @@ class ContentPage:
 
 
 def load_content(root: Path, content_dir: Path) -> tuple[list[ContentPage], list[Problem]]:
-    pages, problems = [], []
+    pages: list[ContentPage] = []
+    problems: list[Problem] = []
     if not content_dir.is_dir():
         return pages, problems
     for path in sorted(content_dir.glob("*.md")):

@@ -154,7 +154,7 @@ def _build(node: yaml.Node, loader: _Loader) -> object:
     would make it, in a fraction of its time: PyYAML's constructor is pure Python and was 70% of
     parsing 55,000 records. Anything else raises _Unusual and goes to the full constructor."""
     cls = type(node)
-    if cls is yaml.ScalarNode:
+    if cls is yaml.ScalarNode and isinstance(node, yaml.ScalarNode):  # isinstance: for the type checker
         tag = node.tag
         if tag == _STR:
             return node.value
@@ -232,12 +232,11 @@ def load_file(root: Path, path: Path, kind: str, cache: InputCache | None = None
     digest = hashlib.sha256(raw).hexdigest()
     hit = cache.get(digest, kind) if cache is not None else None
     if hit is not None:
-        data, schema_ok = hit
-        return RawRecord(kind, rel, data, None, digest, path, schema_ok), None
-    data, err = _parse_record(rel, raw)
-    if data is None:
+        return RawRecord(kind, rel, hit[0], None, digest, path, hit[1]), None
+    parsed, err = _parse_record(rel, raw)
+    if parsed is None:
         return None, err
-    rec = RawRecord(kind, rel, data, None, digest, path)
+    rec = RawRecord(kind, rel, parsed, None, digest, path)
     if cache is not None:
         cache.put(rec)
     return rec, None

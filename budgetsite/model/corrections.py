@@ -6,6 +6,7 @@ applied only when text is shown, so the printed form is never lost.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .records import Record
@@ -50,7 +51,7 @@ class Corrector:
         return [c for c in self.by_doc.get(rec.source.doc, ()) if any(c.printed in t for t in texts)]
 
 
-def _strings(value: object):
+def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):

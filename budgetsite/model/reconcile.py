@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..money import Money, decimals, rate, rate_matches
+from ..money import Money, decimals, factor, rate, rate_matches
 from ..problems import Problem, problem
 from . import AuditItem, BudgetLine, Record, Site
 
@@ -35,8 +35,7 @@ def _fmt(value: Decimal | int, places: int = 1) -> str:
 
 
 def _in_unit(won: int, unit: str) -> str:
-    from ..money import UNIT_FACTOR
-    value = Decimal(won) / UNIT_FACTOR[unit]
+    value = Decimal(won) / factor(unit)
     return _fmt(value, 0) if value == value.to_integral() else f"{value:,.3f}".rstrip("0")
 
 
@@ -45,7 +44,7 @@ def _rate_checks(line: BudgetLine) -> list[Check]:
     for fld, num in (("rate_stated", line.spent), ("obligation_rate_stated", line.obligated)):
         stated = line.data.get(fld)
         computed = rate(num, line.budget)
-        if rate_matches(stated, computed) is False:
+        if computed is not None and stated is not None and rate_matches(stated, computed) is False:
             out.append(Check("rate_mismatch", line.id, fld, (
                 ("stated", str(stated)), ("computed", _fmt(computed, max(1, decimals(stated)))),
                 ("numerator", "지출액" if fld == "rate_stated" else "원인행위액"))))
@@ -64,12 +63,12 @@ def _sum_checks(line: BudgetLine) -> list[Check]:
             present = [m for c in children if (m := getattr(c, fld)) is not None]
             if total is None or not present:
                 continue
-            summed = sum(p.won for p in present)
-            if summed != total.won:
+            summed = sum(p.base for p in present)
+            if summed != total.base:
                 out.append(Check("sum_mismatch", line.id, fld, (
-                    ("measure", fld), ("stated", _in_unit(total.won, total.unit)), ("unit", total.unit),
+                    ("measure", fld), ("stated", _in_unit(total.base, total.unit)), ("unit", total.unit),
                     ("summed", _in_unit(summed, total.unit)), ("count", str(len(present))), ("level", level),
-                    ("difference", _in_unit(abs(total.won - summed), total.unit))),
+                    ("difference", _in_unit(abs(total.base - summed), total.unit))),
                     tuple(c.id for c in children)))
     return out
 

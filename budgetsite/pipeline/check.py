@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..config import SiteConfig
-from ..kinds import EDITOR_SCHEMAS, Registry, load_registry, write_editor_copies
+from ..kinds import EDITOR_SCHEMAS, Registry, registry_for, write_editor_copies
 from ..load.content import ContentPage, load_content
 from ..load.records import RawRecord, load_records
 from ..model import Site, build_site, history, reconcile
 from ..model.corrections import Corrector
+from ..money import use_currency
+from ..numbers import use_number_format
 from ..problems import Problems
 from ..validate import validate_records
 from .cache import RecordCache
@@ -56,7 +58,9 @@ def no_gc() -> Iterator[None]:
 def _check(config: SiteConfig, use_cache: bool) -> Checked:
     t0 = time.perf_counter()
     problems = Problems()
-    registry = load_registry(config.schema_dirs())
+    use_currency(config.currency)  # before any amount is read or shown
+    use_number_format(config.number_format)
+    registry = registry_for(config)
     write_editor_copies(registry, config.root / EDITOR_SCHEMAS)
     cache = RecordCache(config.root, registry) if use_cache else None
     raws, load_problems = load_records(config.root, config.data_dir, cache, workers=jobs())

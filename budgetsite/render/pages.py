@@ -18,9 +18,10 @@ FEED_ENTRIES = 50
 
 def record_pages(site: Site, renderer: Renderer) -> Iterator[Page]:
     """Per kind: its list page, then a page per record, each with the kind's own template when the
-    theme has one (`lists/<kind>.html`, `kinds/<kind>.html`), else the generic one."""
-    for kind in sorted(site.by_kind):
-        records = site.by_kind[kind]
+    theme has one (`lists/<kind>.html`, `kinds/<kind>.html`), else the generic one. Every kind the
+    registry knows has its list page, with no records yet too: the menu and other pages link it."""
+    for kind in sorted(set(site.by_kind) | set(site.kinds.names)):
+        records = site.kind(kind)
         yield Page(f"{kind}/index.html", renderer.template_for([f"lists/{kind}.html", "lists/records.html"]),
                    {"kind": kind, "records": records})
         single = renderer.template_for([f"kinds/{kind}.html", "kinds/record.html"])

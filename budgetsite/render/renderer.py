@@ -75,7 +75,8 @@ class Renderer:
         self._templates: dict[str, Template] = {}
         lang = config.language
         env.filters.update(
-            won=lambda m: i18n.format_won(m.won if hasattr(m, "won") else m, lang),
+            amount=lambda m: i18n.format_amount(m.base if hasattr(m, "base") else m, lang),
+            won=lambda m: i18n.format_amount(m.base if hasattr(m, "base") else m, lang),  # the filter's old name
             printed=i18n.format_printed,
             figure=lambda v: i18n.format_figure(v if v is not None and not isinstance(v, Undefined) else None),
             shortage=lambda v: i18n.format_figure(
@@ -88,7 +89,7 @@ class Renderer:
             record_for_file=self.record_for_file,
             records=self.records,
         )
-        env.globals.update(t=self.t, url=self.url, asset=self.asset, site=site, config=config,
+        env.globals.update(currency=config.currency, t=self.t, url=self.url, asset=self.asset, site=site, config=config,
                            lang=lang, record_url=self.record_url, as_of=self.as_of, as_of_text=self.as_of_text,
                            STATUS_ORDER=site.kinds.statuses("audits"), edit_url=self.edit_url, absolute=self.absolute,
                            source_text=self.source_text, charts_for=lambda rec=None, page=None: [])

@@ -35,9 +35,9 @@ class TrackingEnvironment(Environment):
     def getitem(self, obj: object, argument: object) -> object:
         if self.deps is not None:
             self._read(self.deps, obj, argument)
-        return super().getitem(obj, argument)  # type: ignore[arg-type]
+        return super().getitem(obj, argument)
 
-    def get_template(self, name, parent=None, globals=None):  # type: ignore[no-untyped-def]
+    def get_template(self, name, parent=None, globals=None):
         if self.deps is not None and isinstance(name, str):
             self.deps.add(f"template:{name}")
         return super().get_template(name, parent, globals)

@@ -11,7 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 from ..config import SiteConfig
-from ..kinds import load_registry
+from ..kinds import registry_for
 from ..load.records import load_records
 from ..model import Site, build_site
 from ..validate import record_refs
@@ -84,7 +84,7 @@ def diff(config: SiteConfig, base: str) -> list[RecordDiff]:
         _export(root, base, Path(tmp), folder)
         old_raw, _ = load_records(Path(tmp), Path(tmp) / folder)
     new_raw, _ = load_records(root, config.data_dir)
-    registry = load_registry(config.schema_dirs())
+    registry = registry_for(config)
     old = {r.data.get("id"): r for r in old_raw}
     new = {r.data.get("id"): r for r in new_raw}
     try:
@@ -97,6 +97,7 @@ def diff(config: SiteConfig, base: str) -> list[RecordDiff]:
         if a and b and a.data == b.data:
             continue
         rec = b or a
+        assert rec is not None
         title = str(rec.data.get("name") or rec.data.get("title") or rec.data.get("request") or rid)[:60]
         status = "added" if a is None else "removed" if b is None else "changed"
         d = RecordDiff(str(rid), rec.kind, title, status)

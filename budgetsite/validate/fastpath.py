@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from ..kinds import DEFS, Registry
 
@@ -57,7 +58,11 @@ class _Compiler:
                 node = node[part]
             slot: list[Predicate] = []
             self.done[key] = lambda v: slot[0](v)  # a reference cycle resolves through the slot
-            slot.append(self.compile(node, doc))
+            try:
+                slot.append(self.compile(node, doc))
+            except _Unsupported:
+                del self.done[key]  # no half-made predicate for the next schema that refers to it
+                raise
         return self.done[key]
 
     def compile(self, schema: object, base: str) -> Predicate:
@@ -69,37 +74,41 @@ class _Compiler:
         for key, arg in schema.items():
             if key in _IGNORED or key.startswith("x-"):
                 continue
-            checks.append(self.keyword(key, arg, schema, base))
-        checks = [c for c in checks if c is not None]
+            check = self.keyword(key, arg, schema, base)
+            if check is not None:
+                checks.append(check)
         if not checks:
             return lambda v: True
         if len(checks) == 1:
             return checks[0]
         return lambda v: all(c(v) for c in checks)
 
-    def keyword(self, key: str, arg: object, schema: dict, base: str) -> Predicate | None:
+    def keyword(self, key: str, arg: Any, schema: dict, base: str) -> Predicate | None:
         if key == "$ref":
             return self.ref(base, str(arg))
         if key == "type":
-            names = [arg] if isinstance(arg, str) else list(arg)  # type: ignore[arg-type]
+            names = [arg] if isinstance(arg, str) else list(arg)
             tests = [_TYPES[n] for n in names]
             return tests[0] if len(tests) == 1 else (lambda v: any(t(v) for t in tests))
         if key == "enum":
-            if not all(isinstance(e, str) for e in arg):  # type: ignore[union-attr]
+            if not all(isinstance(e, str) for e in arg):
                 raise _Unsupported(key)
-            allowed = frozenset(arg)  # type: ignore[arg-type]
+            allowed = frozenset(arg)
             return lambda v: isinstance(v, str) and v in allowed
         if key == "pattern":
             rx = re.compile(str(arg))
             return lambda v: not isinstance(v, str) or rx.search(v) is not None
         if key == "maxLength":
-            n = int(arg)  # type: ignore[call-overload]
+            n = int(arg)
             return lambda v: not isinstance(v, str) or len(v) <= n
+        if key == "minLength":
+            least = int(arg)
+            return lambda v: not isinstance(v, str) or len(v) >= least
         if key == "minimum":
             lo = arg
-            return lambda v: not _is_number(v) or v >= lo  # type: ignore[operator]
+            return lambda v: not _is_number(v) or v >= lo
         if key == "minItems":
-            n = int(arg)  # type: ignore[call-overload]
+            n = int(arg)
             return lambda v: not isinstance(v, list) or len(v) >= n
         if key == "uniqueItems":
             if not arg:
@@ -107,10 +116,10 @@ class _Compiler:
             # strings alone can be compared by set; anything else goes the slow way
             return lambda v: not isinstance(v, list) or (all(isinstance(x, str) for x in v) and len(set(v)) == len(v))
         if key == "required":
-            names = tuple(arg)  # type: ignore[arg-type]
-            return lambda v: not isinstance(v, dict) or all(n in v for n in names)
+            required = tuple(arg)
+            return lambda v: not isinstance(v, dict) or all(n in v for n in required)
         if key == "properties":
-            props = {name: self.compile(sub, base) for name, sub in arg.items()}  # type: ignore[union-attr]
+            props = {name: self.compile(sub, base) for name, sub in arg.items()}
 
             def properties(v: object) -> bool:
                 if not isinstance(v, dict):
@@ -135,7 +144,7 @@ class _Compiler:
             item = self.compile(arg, base)
             return lambda v: not isinstance(v, list) or all(item(x) for x in v)
         if key == "oneOf":
-            options = [self.compile(sub, base) for sub in arg]  # type: ignore[union-attr]
+            options = [self.compile(sub, base) for sub in arg]
             return lambda v: sum(1 for o in options if o(v)) == 1
         raise _Unsupported(key)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry as SchemaRegistry
@@ -54,15 +55,18 @@ def _example(schema: dict, name: str) -> str:
 
 
 def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
+    # jsonschema types these as "Any | Unset"; on an error they are always set.
+    rule: Any = err.validator_value
+    instance: Any = err.instance
     path = tuple(err.absolute_path)
     dotted = ".".join(str(p) for p in path)
     schema = err.schema if isinstance(err.schema, dict) else {}
     desc = schema.get("description", "")
     if err.validator == "required":
-        inst = err.instance if isinstance(err.instance, dict) else {}
+        inst = instance if isinstance(instance, dict) else {}
         line, col = rec.where(path)
         props = schema.get("properties", {})
-        for name in err.validator_value:
+        for name in rule:
             if name not in inst:
                 sub = props.get(name, {})
                 yield problem(rec.file, line, col, "required", field=".".join([*map(str, path), name]),
@@ -70,7 +74,7 @@ def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
                               example=f"{name}: {_example(sub, name)}")
         return
     if err.validator == "additionalProperties":
-        inst = err.instance if isinstance(err.instance, dict) else {}
+        inst = instance if isinstance(instance, dict) else {}
         allowed = sorted(schema.get("properties", {}))
         for name in sorted(set(inst) - set(allowed)):
             line, col = rec.where((*path, name, KEY))
@@ -79,11 +83,11 @@ def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
                           similar=", ".join(difflib.get_close_matches(str(name), allowed, n=3)))
         return
     line, col = rec.where(path)
-    found = json.dumps(err.instance, ensure_ascii=False)[:80]
+    found = json.dumps(instance, ensure_ascii=False)[:80]
     name = str(path[-1]) if path else ""
     if err.validator == "oneOf" and "amount" in json.dumps(schema.get("oneOf", [])):
         # A money field: a plain number in the record's unit, or {amount, unit}.
-        inst = err.instance
+        inst = instance
         if isinstance(inst, (int, float)) and not isinstance(inst, bool) and inst < 0:
             yield problem(rec.file, line, col, "negative", field=dotted, found=found, description=desc)
         elif isinstance(inst, dict):
@@ -95,18 +99,18 @@ def _schema_problems(rec: RawRecord, err: ValidationError) -> Iterator[Problem]:
             yield problem(rec.file, line, col, "text_for_number", field=dotted, found=found,
                           description=desc, example=f"{name}: 36351")
     elif err.validator == "type":
-        expected = err.validator_value
-        if isinstance(err.instance, str) and expected in ("number", "integer"):
+        expected = rule
+        if isinstance(instance, str) and expected in ("number", "integer"):
             yield problem(rec.file, line, col, "text_for_number", field=dotted, found=found,
                           description=desc, example=f"{name}: {_example(schema, name)}")
         else:
             exp = expected if isinstance(expected, str) else "/".join(expected)
             yield problem(rec.file, line, col, "wrong_type", field=dotted, found=found,
-                          found_type=_type_name(err.instance), expected=exp, description=desc,
+                          found_type=_type_name(instance), expected=exp, description=desc,
                           example=f"{name}: {_example(schema, name)}")
     elif err.validator == "enum":
         yield problem(rec.file, line, col, "not_allowed", field=dotted, found=found,
-                      allowed=", ".join(map(str, err.validator_value)), description=desc)
+                      allowed=", ".join(map(str, rule)), description=desc)
     elif err.validator == "pattern":
         code = "bad_id" if dotted.endswith("id") or "ref" in str(schema.get("description", "")) or \
             schema.get("pattern", "").startswith("^[a-z0-9]") else "bad_format"

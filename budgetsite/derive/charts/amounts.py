@@ -9,22 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from ...money import UNIT_FACTOR, Money
+from ...money import Money, currency, factor
 
-# Above 100억원 the largest bar reads best in 억원 (363.5억원); below, 백만원 keeps 3–4 digits.
-EOK_THRESHOLD_WON = 10**10
+# A unit reads well while the largest bar is at least 100 of it (363.5억원); below that the next
+# smaller unit keeps 3–4 digits (the currency's chart_units, largest first: 억원, 백만원 for the won).
+LEAST_IN_UNIT = 100
 
 
 def display_unit(amounts: Iterable[Money | None]) -> str:
-    wons = [abs(m.won) for m in amounts if m is not None]
-    return "억원" if wons and max(wons) >= EOK_THRESHOLD_WON else "백만원"
+    values = [abs(m.base) for m in amounts if m is not None]
+    units = currency().chart_units
+    largest = max(values, default=0)
+    return next((u for u in units if largest >= LEAST_IN_UNIT * factor(u)), units[-1])
 
 
 def in_unit(m: Money | None, unit: str) -> Decimal | None:
     """The exact amount in `unit` (Decimal division by a power of ten is exact)."""
     if m is None:
         return None
-    return plain(Decimal(m.won) / UNIT_FACTOR[unit])
+    return plain(Decimal(m.base) / factor(unit))
 
 
 def plain(d: Decimal) -> Decimal:

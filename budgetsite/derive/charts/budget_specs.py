@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ...model import BudgetLine, Site
-from ...money import Money, rate
+from ...money import Money, currency, rate
 from .amounts import display_unit, in_unit, one_decimal, percent
 from .chart import Chart, Column, DataTable, Row
 from .common import as_of, concerned, owner_name, sources_of, unique_labels
@@ -37,20 +37,20 @@ def _level(line: BudgetLine) -> str:
 
 
 def _won(line: BudgetLine, name: str) -> int:
-    """An amount the caller has already checked is there, in won."""
+    """An amount the caller has already checked is there, in the currency's base unit."""
     m: Money | None = getattr(line, name)
     if m is None:
         raise ValueError(f"{line.id} has no {name}")
-    return m.won
+    return m.base
 
 
 def _sum(lines: list[BudgetLine], name: str) -> Money:
-    """Lines' amounts added in won (their units may differ)."""
-    return Money(Decimal(sum(_won(ln, name) for ln in lines)), "원")
+    """Lines' amounts added in the base unit (their units may differ)."""
+    return Money(Decimal(sum(_won(ln, name) for ln in lines)), currency().base)
 
 
 def _has_execution(line: BudgetLine) -> bool:
-    return line.budget is not None and line.spent is not None and line.budget.won > 0
+    return line.budget is not None and line.spent is not None and line.budget.base > 0
 
 
 def _year(lines: list[BudgetLine]) -> str:
@@ -176,7 +176,7 @@ def composition_charts(site: Site, labels: Labels) -> Iterator[Chart]:
         unit = display_unit([ln.budget for ln in items])
         names = unique_labels(items)
         ordered = sorted(items, key=lambda ln: (-_won(ln, "budget"), ln.id))
-        whole = total.budget.won
+        whole = total.budget.base
         rows = [Row(names[ln.id], {"budget": in_unit(ln.budget, unit),
                                    "share": percent(_won(ln, "budget"), whole)}, ln.id)
                 for ln in ordered]
@@ -213,14 +213,14 @@ def funding_charts(site: Site, labels: Labels) -> Iterator[Chart]:
         sums = dict.fromkeys(keys, 0)
         for ln in funded:
             values: dict = {k: in_unit(ln.funding.get(k), unit) for k in keys}
-            won = sum(m.won for m in ln.funding.values())
-            values["total"] = in_unit(Money(Decimal(won), "원"), unit)
+            won = sum(m.base for m in ln.funding.values())
+            values["total"] = in_unit(Money(Decimal(won), currency().base), unit)
             rows.append(Row(names[ln.id], values, ln.id))
             for k in keys:
-                sums[k] += ln.funding[k].won if k in ln.funding else 0
+                sums[k] += ln.funding[k].base if k in ln.funding else 0
         whole = sum(sums.values())
-        total_values: dict = {k: in_unit(Money(Decimal(sums[k]), "원"), unit) for k in keys}
-        total_values["total"] = in_unit(Money(Decimal(whole), "원"), unit)
+        total_values: dict = {k: in_unit(Money(Decimal(sums[k]), currency().base), unit) for k in keys}
+        total_values["total"] = in_unit(Money(Decimal(whole), currency().base), unit)
         rows.append(Row(labels("fields.total"), total_values, "", True))
         parts = ", ".join(f"{labels(f'fields.{k}')} {labels.rate(percent(sums[k], whole))}" for k in keys)
         date = as_of(site, funded[0])
@@ -274,6 +274,6 @@ def change_charts(site: Site, labels: Labels) -> Iterator[Chart]:
 
 
 def _change_row(label: str, prior: Money, current: Money, unit: str, record: str, is_total: bool = False) -> Row:
-    diff = Money(Decimal(current.won - prior.won), "원")
+    diff = Money(Decimal(current.base - prior.base), currency().base)
     return Row(label, {"prior": in_unit(prior, unit), "current": in_unit(current, unit),
-                       "change": in_unit(diff, unit), "change_rate": percent(diff.won, prior.won)}, record, is_total)
+                       "change": in_unit(diff, unit), "change_rate": percent(diff.base, prior.base)}, record, is_total)

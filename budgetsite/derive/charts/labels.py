@@ -45,7 +45,7 @@ class Labels:
         """An amount in a sentence: 7,298억원."""
         if m is None:
             return "–"
-        return i18n.format_won(m.won if isinstance(m, Money) else m, self.language)
+        return i18n.format_amount(m.base if isinstance(m, Money) else m, self.language)
 
     def rate(self, value: Decimal | None) -> str:
         return i18n.format_rate(value)

@@ -7,25 +7,24 @@ One list feeds the CSV headers, the XLSX "columns" sheet, datapackage.json, the 
 from __future__ import annotations
 
 from ...kinds import Registry
-from ...money import UNIT_FACTOR
+from ...money import currency
 from .schema import Column, Table, schema_enum
 
 C = Column
-UNITS = tuple(UNIT_FACTOR)
-
-# Fiscal Data Package: a measure is a column of money with its currency, its factor (the won columns
-# are already in won, so 1) and, for budget figures, the budget phase it reports.
-_MEASURE = {"columnType": "value", "currency": "KRW", "factor": 1, "direction": "expenditure"}
-
-
 def money(prefix: str, ko: str, en: str, phase: str = "") -> list[Column]:
-    """An amount as printed, its printed unit, and the same amount in won (the measure)."""
-    fiscal = {**_MEASURE, "phase": phase} if phase else dict(_MEASURE)
+    """An amount as printed, its printed unit, and the same amount in the currency's base unit
+    (the measure: budget_won for the won). Fiscal Data Package: a measure is a column of money with
+    its currency, its factor (already in the base unit, so 1) and, for budget figures, its phase."""
+    cur = currency()
+    measure = {"columnType": "value", "currency": cur.code, "factor": 1, "direction": "expenditure"}
+    fiscal = {**measure, "phase": phase} if phase else measure
     return [
         C(prefix, "number", f"{ko} (인쇄된 값, 단위는 {prefix}_unit)",
           f"{en}, as printed, in the unit given in {prefix}_unit"),
-        C(f"{prefix}_unit", "string", f"{ko}의 인쇄 단위", f"Printed unit of {prefix}", enum=UNITS),
-        C(f"{prefix}_won", "integer", f"{ko} (원 단위로 환산)", f"{en} in won (KRW)", fiscal=fiscal),
+        C(f"{prefix}_unit", "string", f"{ko}의 인쇄 단위", f"Printed unit of {prefix}",
+          enum=tuple(name for name, _ in cur.units)),
+        C(f"{prefix}_{cur.column_suffix}", "integer", f"{ko} ({cur.base} 단위로 환산)",
+          f"{en} in {cur.base_name_en} ({cur.code})", fiscal=fiscal),
     ]
 
 
@@ -104,7 +103,8 @@ def tables(registry: Registry) -> list[Table]:
               ref="budget"),
             PROGRAMS_LIST,
             C("unit", "string", "표의 인쇄 단위 (change_stated의 단위)",
-              "Printed unit of the table (unit of change_stated)", required=True, enum=UNITS),
+              "Printed unit of the table (unit of change_stated)", required=True,
+              enum=tuple(name for name, _ in currency().units)),
             *money("budget", "예산현액(현재 예산) 또는 예산액", "Current budget (or budget amount)", "adjusted"),
             *money("obligated", "원인행위액", "Obligated (committed) amount", "committed"),
             *money("spent", "지출액(집행액)", "Spent (executed) amount", "executed"),

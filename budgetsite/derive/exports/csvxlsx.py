@@ -102,7 +102,7 @@ def xlsx_bytes(table: Table, when: dt.datetime, creator: str) -> bytes:
             elif isinstance(value, dt.datetime):
                 ws.write_datetime(row_no, col, value, date_format)
             elif isinstance(value, int | float | Decimal):
-                ws.write_number(row_no, col, value)  # type: ignore[arg-type]
+                ws.write_number(row_no, col, value)
             else:
                 ws.write_string(row_no, col, str(value))
     ws.freeze_panes(1, 0)

@@ -1,7 +1,8 @@
 """datapackage.json: a Frictionless (Tabular) Data Package describing the CSV tables, readable by
 frictionless 5 (v1 descriptor, which v2 tools read too). Budget amounts are annotated the way the
-Fiscal Data Package does: every won column is a measure with currency KRW, factor 1 and its phase;
-the printed amounts keep their own unit column, because the unit varies from row to row."""
+Fiscal Data Package does: every base-unit column (budget_won …) is a measure with the site's
+currency, factor 1 and its phase; the printed amounts keep their own unit column, because the unit
+varies from row to row."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...money import currency
 from .datapackage import Licence, SourceReport
 from .schema import Table
 
@@ -46,8 +47,9 @@ KO = {
         "모든 행에 출처 보고서(`source_doc`, `source_title`), 원문 줄 범위(`source_line_start`–`source_line_end`), "
         "기준일(`as_of`), 기록 페이지 주소(`url`)가 있습니다.",
         "금액은 보고서에 인쇄된 값과 단위(예: `budget`, `budget_unit`)와, "
-        "원 단위로 환산한 값(`budget_won`)을 함께 싣습니다. 단위가 행마다 다르므로 합계는 `_won` 열로 내세요.",
-        "집행률 `execution_rate_computed`는 지출액 ÷ 예산현액 × 100을 원 단위로 계산해 "
+        "{base} 단위로 환산한 값(`budget_{suffix}`)을 함께 싣습니다. "
+        "단위가 행마다 다르므로 합계는 `_{suffix}` 열로 내세요.",
+        "집행률 `execution_rate_computed`는 지출액 ÷ 예산현액 × 100을 {base} 단위로 계산해 "
         "소수 넷째 자리에서 반올림한 값입니다. 보고서에 적힌 집행률은 `rate_stated`, "
         "둘이 인쇄된 자릿수에서 같은지는 `rate_agrees`에 있습니다.",
         "글은 보고서에 인쇄된 그대로입니다(표기 교정은 사이트 화면에만 적용). "
@@ -76,9 +78,9 @@ EN = {
         "CSV files are UTF-8 with a byte-order mark, comma-separated, CRLF line ends. An empty cell means no value.",
         "Every row carries its source report (`source_doc`, `source_title`), line range in the report text "
         "(`source_line_start`–`source_line_end`), as-of date (`as_of`) and the URL of the record's page (`url`).",
-        "Amounts are given as printed with their unit (e.g. `budget`, `budget_unit`) and normalised to won "
-        "(`budget_won`). Units vary from row to row: sum the `_won` columns.",
-        "`execution_rate_computed` is spent ÷ current budget × 100, computed in won and rounded to 4 decimals. "
+        "Amounts are given as printed with their unit (e.g. `budget`, `budget_unit`) and normalised to {base_en} "
+        "(`budget_{suffix}`). Units vary from row to row: sum the `_{suffix}` columns.",
+        "`execution_rate_computed` is spent ÷ current budget × 100, computed in {base_en} and rounded to 4 decimals. "
         "The printed rate is `rate_stated`; `rate_agrees` says whether they agree at the printed precision.",
         "Text is as printed in the report (OCR corrections are applied on the site only) and may hold Markdown lists.",
         "Cells holding several values have one per line in CSV and XLSX, and are arrays in JSON.",
@@ -101,7 +103,9 @@ def _section(tables: list[Table], about: About, lang: str) -> list[str]:
     lic = about.licence
     url = f" ({lic.url})" if lic.url else ""
     out = [f"## {s['heading']}", "", str(s["intro"]), "", f"### {s['rules_title']}", ""]
-    out += [f"- {rule}" for rule in s["rules"]]
+    cur = currency()
+    words = {"base": cur.base, "suffix": cur.column_suffix, "base_en": cur.base_name_en}
+    out += [f"- {str(rule).format(**words)}" for rule in s["rules"]]
     out += ["", f"### {s['licence']}", "", str(s["licence_text"]).format(licence=lic.title, url=url), "",
             f"### {s['cite']}", "", str(s["cite_text"]), "",
             "> " + str(s["cite_example"]).format(publisher=about.publisher or about.title, title=about.title,

@@ -42,4 +42,7 @@ def schema_enum(registry: Registry, kind: str, *path: str) -> tuple[str, ...]:
     node: dict = registry.schemas.get(kind, {})
     for name in path:
         node = node.get("properties", {}).get(name) or node.get("items", {}).get("properties", {}).get(name) or {}
+    ref = str(node.get("$ref", ""))
+    if ref.startswith("defs.schema.json#/$defs/"):  # a shared definition (the site's vocabulary)
+        node = registry.schemas.get("defs", {}).get("$defs", {}).get(ref.rsplit("/", 1)[-1], {})
     return tuple(node.get("enum") or ())

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ...config import SiteConfig
 from ...model import BudgetLine, Record, Site
-from ...money import Money
+from ...money import Money, currency
 from . import columns
 from .schema import Table
 
@@ -51,9 +51,10 @@ def number(value: object) -> int | Decimal | None:
 
 
 def money(prefix: str, m: Money | None) -> Row:
+    base = f"{prefix}_{currency().column_suffix}"
     if m is None:
-        return {prefix: None, f"{prefix}_unit": None, f"{prefix}_won": None}
-    return {prefix: number(m.amount), f"{prefix}_unit": m.unit, f"{prefix}_won": m.won}
+        return {prefix: None, f"{prefix}_unit": None, base: None}
+    return {prefix: number(m.amount), f"{prefix}_unit": m.unit, base: m.base}
 
 
 def texts(value: object) -> list[str]:
