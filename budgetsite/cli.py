@@ -189,10 +189,10 @@ def import_(paths: tuple[Path, ...], doc_id: str | None, out: Path | None, root:
         out = check_out_dir(out if out is not None else config.root / "drafts", config)
     except ImportRefused as exc:
         raise click.UsageError(str(exc)) from None
-    from .kinds import load_registry
+    from .kinds import registry_for
     try:
         summary = import_report(report, doc_id, out, data_dir=config.data_dir,
-                                registry=load_registry(config.schema_dirs()), year=year, dry_run=dry_run)
+                                registry=registry_for(config), year=year, dry_run=dry_run)
     except ReadError as exc:
         click.echo(f"{exc}\nnothing was written.", err=True)
         sys.exit(1)

@@ -116,17 +116,16 @@ def test_accept_moves_drafts_only_when_they_validate(project: Path) -> None:
     proc = run(str(CORPUS / "t05-lofin-download.xlsx"), "--doc", "s005", "--root", str(project))
     assert proc.returncode == 0, proc.stderr
     drafts = project / "drafts"
-    # The reference portal's schema allows two jurisdictions: 부천시 is refused, nothing moves.
+    # The reference portal allows two jurisdictions: 부천시 is refused, nothing moves.
     proc = run("--accept", str(drafts), "--root", str(project))
     assert proc.returncode == 1 and "nothing was moved" in proc.stderr
     assert not (project / "data" / "sources" / "s005.yaml").exists()
-    # The editor reviews: the portal's schema gets the jurisdiction (as the warning says).
-    schema_dir = project / "schema"
-    schema_dir.mkdir()
-    for kind in ("sources", "orgs"):
-        schema = (ROOT / "budgetsite" / "kinds" / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
-        (schema_dir / f"{kind}.schema.json").write_text(schema.replace('"영등포구"', '"영등포구", "부천시"'),
-                                                        encoding="utf-8")
+    # The editor reviews: the portal gets the jurisdiction (as the warning says).
+    config = project / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "jurisdictions: [서울특별시, 영등포구]" in text
+    config.write_text(text.replace("jurisdictions: [서울특별시, 영등포구]", "jurisdictions: [서울특별시, 영등포구, 부천시]"),
+                      encoding="utf-8")
     proc = run("--accept", str(drafts), "--root", str(project))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (project / "data" / "sources" / "s005.yaml").is_file()

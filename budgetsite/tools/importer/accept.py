@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from ...config import SiteConfig, load_config
-from ...kinds import load_registry
+from ...kinds import registry_for
 from ...problems import Problem
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -67,7 +67,7 @@ def _collect(paths: list[Path]) -> list[Path]:
 
 
 def plan_moves(paths: list[Path], config: SiteConfig) -> list[Move]:
-    registry = load_registry(config.schema_dirs())
+    registry = registry_for(config)
     kinds = set(registry.names)
     data_dir = config.data_dir.resolve()
     reports_dir = config.reports_dir.resolve()

@@ -68,11 +68,18 @@ def _issuer(ctx: ReportContext, lines: list[str], jurisdiction: str | None) -> t
     return None, None
 
 
+def _allowed_jurisdictions(registry: Registry) -> list[str]:
+    """The jurisdictions records may name: the portal's (site_config `jurisdictions`, put into the shared
+    definition), else what the sources schema itself lists."""
+    shared = registry.schemas.get("defs", {}).get("$defs", {}).get("jurisdiction", {})
+    own = registry.schemas.get("sources", {}).get("properties", {}).get("jurisdiction", {})
+    return list(shared.get("enum") or own.get("enum") or [])
+
+
 def draft_source(ctx: ReportContext, document: Document, path: Path, registry: Registry,
                  assumptions: list[str]) -> Draft:
     lines = document.lines
-    schema = registry.schemas.get("sources", {})
-    allowed = list(schema.get("properties", {}).get("jurisdiction", {}).get("enum", []))
+    allowed = _allowed_jurisdictions(registry)
     title, title_line = _title(lines)
     jurisdiction, _ = _jurisdiction(lines, allowed)
     issuer, issuer_line = _issuer(ctx, lines, jurisdiction)
@@ -86,9 +93,9 @@ def draft_source(ctx: ReportContext, document: Document, path: Path, registry: R
     if jurisdiction is None:
         ctx.warn(None, f"sources/{ctx.doc_id}: no jurisdiction (시·군·구) printed on the cover; fill in `jurisdiction`")
     elif allowed and jurisdiction not in allowed:
-        ctx.warn(None, f"sources/{ctx.doc_id}: jurisdiction {jurisdiction!r} is not one the schema allows "
-                       f"({', '.join(allowed)}); add it to the jurisdiction enum of schema/sources.schema.json "
-                       "and schema/orgs.schema.json (copy them from the package), or the drafts will not validate")
+        ctx.warn(None, f"sources/{ctx.doc_id}: jurisdiction {jurisdiction!r} is not one the portal allows "
+                       f"({', '.join(allowed)}); add it to `jurisdictions:` in site_config.yaml, or the drafts "
+                       "will not validate")
     date = parse_date(" ".join(lines[:_COVER]), ctx.year)
     printed = _printed_date(lines)
     if date is None and printed is not None and ctx.year is not None:
